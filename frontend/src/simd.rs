@@ -1,0 +1,575 @@
+//! Data processing -- AdvSIMD: the vector subset that compilers and glibc's string and memory
+//! routines use. Semantics of each `VecOp` live in `ir::sem::vec`.
+
+use crate::decode::{bit, bits, unsupported};
+use crate::translator::{Ctx, Flow};
+use ir::{BinOp, CmpOp, UnOp, Value, VecOp};
+
+const N: Value = Value::NONE;
+
+impl Ctx {
+    fn v1(&mut self, op: VecOp, esize: u32, imm: u32, a: Value) -> Value {
+        self.b.vec(op, esize as u8, imm as u8, a, N, N)
+    }
+    fn v2(&mut self, op: VecOp, esize: u32, imm: u32, a: Value, b: Value) -> Value {
+        self.b.vec(op, esize as u8, imm as u8, a, b, N)
+    }
+    /// Writes a vector result, clearing bits 127:64 for 64-bit (Q = 0) forms.
+    fn vw_q(&mut self, rd: u32, q: bool, v: Value) {
+        let v = if q { v } else { self.v1(VecOp::ZeroHigh, 64, 0, v) };
+        self.vw(rd, v);
+    }
+}
+
+/// DUP (element, general), INS (element, general), UMOV, SMOV.
+pub(crate) fn copy(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let op = bit(w, 29);
+    let imm5 = bits(w, 20, 16);
+    let imm4 = bits(w, 14, 11);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let tz = imm5.trailing_zeros();
+    if tz > 3 {
+        return c.undefined();
+    }
+    let esize = 8u32 << tz;
+    let index = imm5 >> (tz + 1);
+    if op {
+        if !q {
+            return c.undefined();
+        }
+        // INS (element)
+        let src = imm4 >> tz;
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let r = c.v2(VecOp::InsElem, esize, index << 4 | src, d, n);
+        c.vw(rd, r);
+        return Flow::Next;
+    }
+    match imm4 {
+        0 => {
+            if esize == 64 && !q {
+                return c.undefined();
+            }
+            let n = c.vr(rn);
+            let r = c.v1(VecOp::DupElem, esize, index, n);
+            c.vw_q(rd, q, r);
+        }
+        1 => {
+            if esize == 64 && !q {
+                return c.undefined();
+            }
+            let x = c.xr(rn, true);
+            let v = c.b.un(UnOp::VFromLow, x);
+            let r = c.v1(VecOp::DupScalar, esize, 0, v);
+            c.vw_q(rd, q, r);
+        }
+        3 if q => {
+            let x = c.xr(rn, true);
+            let v = c.b.un(UnOp::VFromLow, x);
+            let d = c.vr(rd);
+            let r = c.v2(VecOp::InsElem, esize, index << 4, d, v);
+            c.vw(rd, r);
+        }
+        5 | 7 => {
+            // SMOV (5) / UMOV (7)
+            let n = c.vr(rn);
+            let e = c.v1(VecOp::DupElem, esize, index, n);
+            let lo = c.b.un(UnOp::VLow, e);
+            let r = if imm4 == 7 {
+                if esize < 64 {
+                    let m = c.c64((1u64 << esize) - 1);
+                    c.bin(BinOp::And, lo, m)
+                } else {
+                    lo
+                }
+            } else {
+                let ext = match esize {
+                    8 => UnOp::SextB,
+                    16 => UnOp::SextH,
+                    _ => UnOp::SextW,
+                };
+                let s = c.b.un(ext, lo);
+                if q {
+                    s
+                } else {
+                    let t = c.b.un(UnOp::Trunc, s);
+                    c.b.un(UnOp::Zext, t)
+                }
+            };
+            c.xw(rd, r);
+        }
+        _ => return unsupported(c),
+    }
+    Flow::Next
+}
+
+/// AdvSIMDExpandImm.
+fn expand_imm(op: bool, cmode: u32, imm8: u64) -> u64 {
+    let rep32 = |x: u64| x | x << 32;
+    let rep16 = |x: u64| rep32(x | x << 16);
+    match cmode >> 1 {
+        0 => rep32(imm8),
+        1 => rep32(imm8 << 8),
+        2 => rep32(imm8 << 16),
+        3 => rep32(imm8 << 24),
+        4 => rep16(imm8),
+        5 => rep16(imm8 << 8),
+        6 => {
+            if cmode & 1 == 0 {
+                rep32(imm8 << 8 | 0xff)
+            } else {
+                rep32(imm8 << 16 | 0xffff)
+            }
+        }
+        _ => {
+            if cmode & 1 == 0 {
+                if !op {
+                    let b = imm8 | imm8 << 8;
+                    rep16(b)
+                } else {
+                    (0..8).fold(0u64, |acc, i| if imm8 >> i & 1 != 0 { acc | 0xff << (8 * i) } else { acc })
+                }
+            } else if !op {
+                // FMOV (vector, single)
+                let a = imm8 as u32;
+                let b6 = (a >> 6) & 1;
+                let exp = ((b6 ^ 1) << 7) | (if b6 == 1 { 0x7c } else { 0 }) | ((a >> 4) & 3);
+                rep32(((a >> 7) << 31 | exp << 23 | (a & 0xf) << 19) as u64)
+            } else {
+                let a = imm8;
+                let b6 = (a >> 6) & 1;
+                let exp = ((b6 ^ 1) << 10) | (if b6 == 1 { 0x3fc } else { 0 }) | ((a >> 4) & 3);
+                (a >> 7) << 63 | exp << 52 | (a & 0xf) << 48
+            }
+        }
+    }
+}
+
+pub(crate) fn modified_imm(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let op = bit(w, 29);
+    let cmode = bits(w, 15, 12);
+    if bit(w, 11) {
+        return unsupported(c);
+    }
+    let imm8 = (bits(w, 18, 16) << 5 | bits(w, 9, 5)) as u64;
+    let rd = bits(w, 4, 0);
+    if cmode == 15 && op && !q {
+        return c.undefined();
+    }
+    let imm = expand_imm(op, cmode, imm8);
+    let imm128 = imm as u128 | (imm as u128) << 64;
+    let orr_bic = cmode & 1 == 1 && cmode >> 2 != 3 && cmode < 12;
+    let r = if orr_bic {
+        let d = c.vr(rd);
+        let k = c.b.vconst(imm128);
+        c.v2(if op { VecOp::Bic } else { VecOp::Orr }, 64, 0, d, k)
+    } else {
+        let mvn = op && cmode < 14;
+        c.b.vconst(if mvn { !imm128 } else { imm128 })
+    };
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 15, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let esize = 8u32 << size;
+    let fesize = if size & 1 == 1 { 64 } else { 32 };
+    let half = if q { 0 } else { 1 };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = match (opcode, u) {
+        (3, false) => match size {
+            0 => c.v2(VecOp::And, 64, 0, n, m),
+            1 => c.v2(VecOp::Bic, 64, 0, n, m),
+            2 => c.v2(VecOp::Orr, 64, 0, n, m),
+            _ => c.v2(VecOp::Orn, 64, 0, n, m),
+        },
+        (3, true) => {
+            if size == 0 {
+                c.v2(VecOp::Eor, 64, 0, n, m)
+            } else {
+                let d = c.vr(rd);
+                match size {
+                    1 => c.b.vec(VecOp::Bsl, 64, 0, n, m, d),
+                    2 => c.b.vec(VecOp::Bsl, 64, 0, n, d, m),
+                    _ => c.b.vec(VecOp::Bsl, 64, 0, d, n, m),
+                }
+            }
+        }
+        (16, _) => c.v2(if u { VecOp::Sub } else { VecOp::Add }, esize, 0, n, m),
+        (17, false) => c.v2(VecOp::CmTst, esize, 0, n, m),
+        (17, true) => c.v2(VecOp::CmEq, esize, 0, n, m),
+        (6, _) => c.v2(if u { VecOp::CmHi } else { VecOp::CmGt }, esize, 0, n, m),
+        (7, _) => c.v2(if u { VecOp::CmHs } else { VecOp::CmGe }, esize, 0, n, m),
+        (12, _) if size < 3 => c.v2(if u { VecOp::UMax } else { VecOp::SMax }, esize, 0, n, m),
+        (13, _) if size < 3 => c.v2(if u { VecOp::UMin } else { VecOp::SMin }, esize, 0, n, m),
+        (20, _) if size < 3 => c.v2(if u { VecOp::UMaxP } else { VecOp::SMaxP }, esize, half, n, m),
+        (21, _) if size < 3 => c.v2(if u { VecOp::UMinP } else { VecOp::SMinP }, esize, half, n, m),
+        (23, false) => c.v2(VecOp::AddP, esize, half, n, m),
+        (19, false) if size < 3 => c.v2(VecOp::Mul, esize, 0, n, m),
+        (18, _) if size < 3 => {
+            let d = c.vr(rd);
+            c.b.vec(if u { VecOp::Mls } else { VecOp::Mla }, esize as u8, 0, d, n, m)
+        }
+        (8, _) => c.v2(if u { VecOp::UShl } else { VecOp::SShl }, esize, 0, n, m),
+        (5, true) => c.v2(VecOp::UQSub, esize, 0, n, m),
+        (1, true) => c.v2(VecOp::UQAdd, esize, 0, n, m),
+        // floating point: size<1> selects the second op of a pair, size<0> the precision
+        (26, false) => c.v2(if size >> 1 == 0 { VecOp::FAdd } else { VecOp::FSub }, fesize, 0, n, m),
+        (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, 0, n, m),
+        (31, true) if size >> 1 == 0 => c.v2(VecOp::FDiv, fesize, 0, n, m),
+        (30, false) => c.v2(if size >> 1 == 0 { VecOp::FMax } else { VecOp::FMin }, fesize, 0, n, m),
+        (28, false) if size >> 1 == 0 => c.v2(VecOp::FCmEq, fesize, 0, n, m),
+        (28, true) => c.v2(if size >> 1 == 0 { VecOp::FCmGe } else { VecOp::FCmGt }, fesize, 0, n, m),
+        (25, false) if size >> 1 == 0 => {
+            let d = c.vr(rd);
+            c.b.vec(VecOp::FMla, fesize as u8, 0, d, n, m)
+        }
+        _ => return unsupported(c),
+    };
+    if esize == 64 && !q && !matches!(opcode, 3) && size == 3 {
+        return c.undefined();
+    }
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 15, 12);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if size == 3 {
+        return c.undefined();
+    }
+    let esize = 8u32 << size;
+    let mut n = c.vr(rn);
+    let mut m = c.vr(rm);
+    if q {
+        // the "2" forms take the upper halves
+        let k = c.b.vconst(0);
+        n = c.b.vec(VecOp::Ext, 8, 8, n, k, N);
+        m = c.b.vec(VecOp::Ext, 8, 8, m, k, N);
+    }
+    let r = match opcode {
+        12 => c.v2(if u { VecOp::UMull } else { VecOp::SMull }, esize, 0, n, m),
+        0 | 2 => {
+            // UADDL/SADDL, USUBL/SSUBL
+            let ext = if u { VecOp::Uxtl } else { VecOp::Sxtl };
+            let a = c.v1(ext, esize, 0, n);
+            let b = c.v1(ext, esize, 0, m);
+            c.v2(if opcode == 0 { VecOp::Add } else { VecOp::Sub }, esize * 2, 0, a, b)
+        }
+        _ => return unsupported(c),
+    };
+    c.vw(rd, r);
+    Flow::Next
+}
+
+pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let esize = 8u32 << size;
+    let fesize = if size & 1 == 1 { 64 } else { 32 };
+    let n = c.vr(rn);
+    let zero = c.b.vconst(0);
+    let r = match (opcode, u) {
+        (0, false) => c.v1(VecOp::Rev64, esize, 0, n),
+        (0, true) if size < 2 => c.v1(VecOp::Rev32, esize, 0, n),
+        (1, false) if size == 0 => c.v1(VecOp::Rev16, esize, 0, n),
+        (5, false) if size == 0 => c.v1(VecOp::Cnt, 8, 0, n),
+        (5, true) if size == 0 => c.v1(VecOp::Not, 8, 0, n),
+        (8, false) => c.v2(VecOp::CmGt, esize, 0, n, zero),
+        (8, true) => c.v2(VecOp::CmGe, esize, 0, n, zero),
+        (9, false) => c.v2(VecOp::CmEq, esize, 0, n, zero),
+        (9, true) => c.v2(VecOp::CmGe, esize, 0, zero, n),
+        (10, false) => c.v2(VecOp::CmGt, esize, 0, zero, n),
+        (11, false) => c.v1(VecOp::Abs, esize, 0, n),
+        (11, true) => c.v1(VecOp::Neg, esize, 0, n),
+        (2, true) if size < 3 => {
+            let src = if q { n } else { c.v1(VecOp::ZeroHigh, 64, 0, n) };
+            c.v1(VecOp::UAddlp, esize, 0, src)
+        }
+        (18, false) if size < 3 => {
+            // XTN / XTN2
+            let x = c.v1(VecOp::Xtn, esize * 2, 0, n);
+            if q {
+                let d = c.vr(rd);
+                let lo = c.b.un(UnOp::VLow, d);
+                let hi = c.b.un(UnOp::VLow, x);
+                let r = c.b.bin(BinOp::VPair, lo, hi);
+                c.vw(rd, r);
+                return Flow::Next;
+            }
+            x
+        }
+        (15, false) if size >= 2 => c.v1(VecOp::FAbs, fesize, 0, n),
+        (15, true) if size >= 2 => c.v1(VecOp::FNeg, fesize, 0, n),
+        (31, true) if size >= 2 => c.v1(VecOp::FSqrt, fesize, 0, n),
+        (29, _) if size < 2 => c.v1(if u { VecOp::UCvtF } else { VecOp::SCvtF }, fesize, 0, n),
+        (27, _) if size >= 2 => c.v1(if u { VecOp::FCvtZU } else { VecOp::FCvtZS }, fesize, 0, n),
+        _ => return unsupported(c),
+    };
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let esize = 8u32 << size;
+    if size == 3 || (size == 2 && !q) {
+        return c.undefined();
+    }
+    let n = c.vr(rn);
+    let src = if q { n } else { c.v1(VecOp::ZeroHigh, 64, 0, n) };
+    let half = if q { 0 } else { 1 };
+    let op = match (opcode, u) {
+        (27, false) => VecOp::AddV,
+        (10, false) => VecOp::SMaxV,
+        (10, true) => VecOp::UMaxV,
+        (26, false) => VecOp::SMinV,
+        (26, true) => VecOp::UMinV,
+        (3, true) => VecOp::UAddlv,
+        _ => return unsupported(c),
+    };
+    let r = c.v1(op, esize, half, src);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let immh = bits(w, 22, 19);
+    let immhb = bits(w, 22, 16);
+    let opcode = bits(w, 15, 11);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let hsb = 31 - immh.leading_zeros();
+    let esize = 8u32 << hsb;
+    if esize == 64 && !q && opcode != 16 && opcode != 20 {
+        return c.undefined();
+    }
+    let n = c.vr(rn);
+    let r = match (opcode, u) {
+        (0, _) => c.v1(if u { VecOp::UShrImm } else { VecOp::SShrImm }, esize, 2 * esize - immhb, n),
+        (10, false) => c.v1(VecOp::ShlImm, esize, immhb - esize, n),
+        (16, false) if esize < 64 => {
+            // SHRN/SHRN2: source elements are 2*esize
+            let x = c.v1(VecOp::ShrN, 2 * esize, 2 * esize - immhb, n);
+            if q {
+                let d = c.vr(rd);
+                let lo = c.b.un(UnOp::VLow, d);
+                let hi = c.b.un(UnOp::VLow, x);
+                let r = c.b.bin(BinOp::VPair, lo, hi);
+                c.vw(rd, r);
+                return Flow::Next;
+            }
+            x
+        }
+        (20, _) if esize < 64 => {
+            // SSHLL/USHLL (SXTL/UXTL when the shift is 0), "2" forms from the upper half
+            let src = if q {
+                let k = c.b.vconst(0);
+                c.b.vec(VecOp::Ext, 8, 8, n, k, N)
+            } else {
+                n
+            };
+            let x = c.v1(if u { VecOp::Uxtl } else { VecOp::Sxtl }, esize, 0, src);
+            let sh = immhb - esize;
+            let r = if sh > 0 { c.v1(VecOp::ShlImm, esize * 2, sh, x) } else { x };
+            c.vw(rd, r);
+            return Flow::Next;
+        }
+        _ => return unsupported(c),
+    };
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn permute(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 14, 12);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if size == 3 && !q {
+        return c.undefined();
+    }
+    let op = match opcode {
+        1 => VecOp::Uzp1,
+        2 => VecOp::Trn1,
+        3 => VecOp::Zip1,
+        5 => VecOp::Uzp2,
+        6 => VecOp::Trn2,
+        7 => VecOp::Zip2,
+        _ => return c.undefined(),
+    };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.v2(op, 8 << size, if q { 0 } else { 1 }, n, m);
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn ext(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let imm4 = bits(w, 14, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if !q && imm4 >= 8 {
+        return c.undefined();
+    }
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.v2(VecOp::Ext, if q { 8 } else { 64 }, imm4, n, m);
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn tbl(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let len = bits(w, 14, 13);
+    let tbx = bit(w, 12);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if len != 0 {
+        return unsupported(c);
+    }
+    let t = c.vr(rn);
+    let idx = c.vr(rm);
+    let d = c.vr(rd);
+    let r = c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+pub(crate) fn addp_scalar(c: &mut Ctx, w: u32) -> Flow {
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let n = c.vr(rn);
+    let lo = c.b.un(UnOp::VLow, n);
+    let hi = c.b.un(UnOp::VHigh, n);
+    let s = c.bin(BinOp::Add, lo, hi);
+    c.vw_scalar(rd, s);
+    Flow::Next
+}
+
+/// Scalar 64-bit ops on D registers.
+pub(crate) fn scalar_three_same(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let opcode = bits(w, 15, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let a = c.vr_scalar(rn, 64);
+    let b = c.vr_scalar(rm, 64);
+    let mask_of = |c: &mut Ctx, t: Value| {
+        let z = c.c64(0);
+        c.bin(BinOp::Sub, z, t)
+    };
+    let r = match (opcode, u) {
+        (16, false) => c.bin(BinOp::Add, a, b),
+        (16, true) => c.bin(BinOp::Sub, a, b),
+        (17, true) => {
+            let t = c.b.cmp(CmpOp::Eq, a, b);
+            mask_of(c, t)
+        }
+        (17, false) => {
+            let x = c.bin(BinOp::And, a, b);
+            let z = c.c64(0);
+            let t = c.b.cmp(CmpOp::Ne, x, z);
+            mask_of(c, t)
+        }
+        (6, false) => {
+            let t = c.b.cmp(CmpOp::Slt, b, a);
+            mask_of(c, t)
+        }
+        (6, true) => {
+            let t = c.b.cmp(CmpOp::Ult, b, a);
+            mask_of(c, t)
+        }
+        (7, false) => {
+            let t = c.b.cmp(CmpOp::Sle, b, a);
+            mask_of(c, t)
+        }
+        (7, true) => {
+            let t = c.b.cmp(CmpOp::Ule, b, a);
+            mask_of(c, t)
+        }
+        _ => return unsupported(c),
+    };
+    c.vw_scalar(rd, r);
+    Flow::Next
+}
+
+pub(crate) fn scalar_shift_imm(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let immh = bits(w, 22, 19);
+    let immhb = bits(w, 22, 16);
+    let opcode = bits(w, 15, 11);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if immh & 8 == 0 {
+        return unsupported(c);
+    }
+    let a = c.vr_scalar(rn, 64);
+    let r = match (opcode, u) {
+        (0, _) => {
+            let sh = 128 - immhb;
+            if sh == 64 {
+                if u {
+                    c.c64(0)
+                } else {
+                    let k = c.c64(63);
+                    c.bin(BinOp::AShr, a, k)
+                }
+            } else {
+                let k = c.c64(sh as u64);
+                c.bin(if u { BinOp::LShr } else { BinOp::AShr }, a, k)
+            }
+        }
+        (10, false) => {
+            let k = c.c64((immhb - 64) as u64);
+            c.bin(BinOp::Shl, a, k)
+        }
+        _ => return unsupported(c),
+    };
+    c.vw_scalar(rd, r);
+    Flow::Next
+}
+
+pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if size != 3 {
+        return unsupported(c);
+    }
+    let a = c.vr_scalar(rn, 64);
+    let z = c.c64(0);
+    let t = match (opcode, u) {
+        (9, false) => c.b.cmp(CmpOp::Eq, a, z),
+        (8, false) => c.b.cmp(CmpOp::Slt, z, a),
+        (8, true) => c.b.cmp(CmpOp::Sle, z, a),
+        (9, true) => c.b.cmp(CmpOp::Sle, a, z),
+        (10, false) => c.b.cmp(CmpOp::Slt, a, z),
+        (11, true) => {
+            let r = c.bin(BinOp::Sub, z, a);
+            c.vw_scalar(rd, r);
+            return Flow::Next;
+        }
+        _ => return unsupported(c),
+    };
+    let r = c.bin(BinOp::Sub, z, t);
+    c.vw_scalar(rd, r);
+    Flow::Next
+}

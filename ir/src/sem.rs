@@ -1,0 +1,803 @@
+//! Semantics shared by both engines: flag computation, A64 arithmetic corner cases,
+//! floating-point NaN rules, vector ops and memory helpers. Names follow the Arm ARM pseudocode.
+
+use crate::op::{BinOp, FpOp, RoundMode, UnOp, VecOp};
+
+/// Mask of the low `bits` bits.
+#[inline]
+pub fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+#[inline]
+fn pack(n: bool, z: bool, c: bool, v: bool) -> u64 {
+    ((n as u64) << 31) | ((z as u64) << 30) | ((c as u64) << 29) | ((v as u64) << 28)
+}
+
+/// AddWithCarry(x, y, carry) → NZCV for a `bits`-wide operation.
+pub fn add_with_carry_nzcv(x: u64, y: u64, carry: u64, bits: u32) -> u64 {
+    let m = mask(bits);
+    let (x, y) = (x & m, y & m);
+    let wide = x as u128 + y as u128 + (carry & 1) as u128;
+    let r = (wide as u64) & m;
+    let sign = 1u64 << (bits - 1);
+    let n = r & sign != 0;
+    let z = r == 0;
+    let c = (wide >> bits) & 1 != 0;
+    let v = ((x ^ r) & (y ^ r) & sign) != 0;
+    pack(n, z, c, v)
+}
+
+/// N and Z of a logical result; C = V = 0.
+pub fn logic_nzcv(r: u64, bits: u32) -> u64 {
+    let r = r & mask(bits);
+    pack(r >> (bits - 1) & 1 != 0, r == 0, false, false)
+}
+
+/// ConditionHolds(cond) for the NZCV in bits 31:28.
+pub fn condition_holds(cond: u8, nzcv: u64) -> bool {
+    let n = nzcv >> 31 & 1 != 0;
+    let z = nzcv >> 30 & 1 != 0;
+    let c = nzcv >> 29 & 1 != 0;
+    let v = nzcv >> 28 & 1 != 0;
+    let r = match cond >> 1 {
+        0 => z,
+        1 => c,
+        2 => n,
+        3 => v,
+        4 => c && !z,
+        5 => n == v,
+        6 => n == v && !z,
+        _ => true,
+    };
+    if cond & 1 == 1 && cond != 0b1111 {
+        !r
+    } else {
+        r
+    }
+}
+
+/// Integer binary op at `bits` width (32 or 64); result zero-extended.
+pub fn bin(op: BinOp, a: u64, b: u64, bits: u32) -> u64 {
+    let m = mask(bits);
+    let (a, b) = (a & m, b & m);
+    let sh = (b % bits as u64) as u32;
+    let sext = |x: u64| -> i64 {
+        if bits == 32 {
+            x as u32 as i32 as i64
+        } else {
+            x as i64
+        }
+    };
+    let r = match op {
+        BinOp::Add => a.wrapping_add(b),
+        BinOp::Sub => a.wrapping_sub(b),
+        BinOp::Mul => a.wrapping_mul(b),
+        BinOp::UMulH => ((a as u128 * b as u128) >> 64) as u64,
+        BinOp::SMulH => ((a as i64 as i128 * b as i64 as i128) >> 64) as u64,
+        BinOp::UDiv => a.checked_div(b).unwrap_or(0),
+        BinOp::SDiv => {
+            let (x, y) = (sext(a), sext(b));
+            if y == 0 {
+                0
+            } else {
+                x.wrapping_div(y) as u64
+            }
+        }
+        BinOp::And => a & b,
+        BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Shl => a << sh,
+        BinOp::LShr => a >> sh,
+        BinOp::AShr => (sext(a) >> sh) as u64,
+        BinOp::RotR => {
+            if sh == 0 {
+                a
+            } else {
+                (a >> sh) | (a << (bits - sh))
+            }
+        }
+        BinOp::VPair => unreachable!("VPair is not a scalar op"),
+    };
+    r & m
+}
+
+/// Integer unary op at `bits` width.
+pub fn un(op: UnOp, a: u64, bits: u32) -> u64 {
+    let m = mask(bits);
+    let a = a & m;
+    let r = match op {
+        UnOp::Not => !a,
+        UnOp::Neg => a.wrapping_neg(),
+        UnOp::Clz => (a.leading_zeros() - (64 - bits)) as u64,
+        UnOp::Cls => {
+            let s = if bits == 32 { (a as u32 as i32 >> 31) as u32 as u64 } else { (a as i64 >> 63) as u64 };
+            ((a ^ s) & m).leading_zeros() as u64 - (64 - bits as u64) - 1
+        }
+        UnOp::Rbit => a.reverse_bits() >> (64 - bits),
+        UnOp::Rev => a.swap_bytes() >> (64 - bits),
+        UnOp::Rev16 => ((a & 0x00ff_00ff_00ff_00ff) << 8) | ((a >> 8) & 0x00ff_00ff_00ff_00ff),
+        UnOp::Rev32 => {
+            let s = a.swap_bytes();
+            s.rotate_left(32)
+        }
+        UnOp::Popcnt => a.count_ones() as u64,
+        UnOp::SextB => a as u8 as i8 as i64 as u64,
+        UnOp::SextH => a as u16 as i16 as i64 as u64,
+        UnOp::SextW => a as u32 as i32 as i64 as u64,
+        _ => unreachable!("not an integer unary op: {op:?}"),
+    };
+    r & m
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floating point
+
+/// Whether the bits of a `bits`-wide float are a NaN / a signalling NaN.
+fn is_nan(x: u64, bits: u32) -> bool {
+    if bits == 32 {
+        f32::from_bits(x as u32).is_nan()
+    } else {
+        f64::from_bits(x).is_nan()
+    }
+}
+fn is_snan(x: u64, bits: u32) -> bool {
+    is_nan(x, bits) && x & quiet_bit(bits) == 0
+}
+fn quiet_bit(bits: u32) -> u64 {
+    if bits == 32 {
+        1 << 22
+    } else {
+        1 << 51
+    }
+}
+/// FPDefaultNaN.
+pub fn default_nan(bits: u32) -> u64 {
+    if bits == 32 {
+        0x7fc0_0000
+    } else {
+        0x7ff8_0000_0000_0000
+    }
+}
+
+/// FPProcessNaNs(3): the NaN an operation returns when some operand is a NaN, or the default
+/// NaN when the operation itself was invalid (`ops` are the operands in architectural order).
+pub fn process_nans(ops: &[u64], bits: u32) -> u64 {
+    for &x in ops {
+        if is_snan(x, bits) {
+            return x | quiet_bit(bits);
+        }
+    }
+    for &x in ops {
+        if is_nan(x, bits) {
+            return x;
+        }
+    }
+    default_nan(bits)
+}
+
+fn to_f(x: u64, bits: u32) -> f64 {
+    if bits == 32 {
+        f32::from_bits(x as u32) as f64
+    } else {
+        f64::from_bits(x)
+    }
+}
+
+/// Round to integral (FRINT*) on a host float.
+pub fn round_f64(x: f64, mode: RoundMode) -> f64 {
+    match mode {
+        RoundMode::Nearest => x.round_ties_even(),
+        RoundMode::Up => x.ceil(),
+        RoundMode::Down => x.floor(),
+        RoundMode::Zero => x.trunc(),
+        RoundMode::Away => x.round(),
+    }
+}
+pub fn round_f32(x: f32, mode: RoundMode) -> f32 {
+    match mode {
+        RoundMode::Nearest => x.round_ties_even(),
+        RoundMode::Up => x.ceil(),
+        RoundMode::Down => x.floor(),
+        RoundMode::Zero => x.trunc(),
+        RoundMode::Away => x.round(),
+    }
+}
+
+/// One scalar FP op on raw bits (`bits` = 32 or 64). `Cmp` returns NZCV.
+pub fn fp(op: FpOp, a: u64, b: u64, c: u64, bits: u32) -> u64 {
+    macro_rules! arith {
+        ($t:ty, $ut:ty) => {{
+            let (x, y, z) = (<$t>::from_bits(a as $ut), <$t>::from_bits(b as $ut), <$t>::from_bits(c as $ut));
+            let r: $t = match op {
+                FpOp::Add => x + y,
+                FpOp::Sub => x - y,
+                FpOp::Mul => x * y,
+                FpOp::Div => x / y,
+                FpOp::Sqrt => x.sqrt(),
+                FpOp::Neg => return (a ^ (1u64 << (bits - 1))) & mask(bits),
+                FpOp::Abs => return a & (mask(bits) >> 1),
+                FpOp::MulAdd => x.mul_add(y, z),
+                FpOp::Round(m) => {
+                    if x.is_nan() {
+                        return process_nans(&[a], bits);
+                    }
+                    round_f64(x as f64, m) as $t
+                }
+                FpOp::Max | FpOp::Min | FpOp::MaxNm | FpOp::MinNm => return minmax(op, a, b, bits),
+                FpOp::Cmp => return fcmp(to_f(a, bits), to_f(b, bits)),
+            };
+            let rb = r.to_bits() as u64;
+            if r.is_nan() {
+                let operands: &[u64] = match op {
+                    FpOp::Sqrt => &[a],
+                    FpOp::MulAdd => &[c, a, b],
+                    _ => &[a, b],
+                };
+                process_nans(operands, bits)
+            } else {
+                rb
+            }
+        }};
+    }
+    if bits == 32 {
+        arith!(f32, u32)
+    } else {
+        arith!(f64, u64)
+    }
+}
+
+/// FCMP: NZCV for a compare of two floats.
+pub fn fcmp(x: f64, y: f64) -> u64 {
+    if x.is_nan() || y.is_nan() {
+        0x3000_0000
+    } else if x == y {
+        0x6000_0000
+    } else if x < y {
+        0x8000_0000
+    } else {
+        0x2000_0000
+    }
+}
+
+/// FMAX/FMIN/FMAXNM/FMINNM on raw bits.
+pub fn minmax(op: FpOp, a: u64, b: u64, bits: u32) -> u64 {
+    let (an, bn) = (is_nan(a, bits), is_nan(b, bits));
+    let nm = matches!(op, FpOp::MaxNm | FpOp::MinNm);
+    if nm {
+        // FMAXNM/FMINNM: a single quiet NaN loses to a number.
+        if an && !bn && !is_snan(a, bits) {
+            return b;
+        }
+        if bn && !an && !is_snan(b, bits) {
+            return a;
+        }
+    }
+    if an || bn {
+        return process_nans(&[a, b], bits);
+    }
+    let (x, y) = (to_f(a, bits), to_f(b, bits));
+    let max = matches!(op, FpOp::Max | FpOp::MaxNm);
+    if x == y {
+        // +0 vs -0: max prefers +0, min prefers -0.
+        return if max { a & b } else { a | b };
+    }
+    if (x > y) == max {
+        a
+    } else {
+        b
+    }
+}
+
+/// FP → integer with saturation (NaN → 0), rounding per `mode`. `signed` and `out_bits` give
+/// the destination.
+pub fn fp_to_int(a: u64, bits: u32, mode: RoundMode, signed: bool, out_bits: u32) -> u64 {
+    let x = round_f64(to_f(a, bits), mode);
+    let r = match (signed, out_bits) {
+        (true, 32) => x as i32 as u32 as u64,
+        (true, _) => x as i64 as u64,
+        (false, 32) => x as u32 as u64,
+        (false, _) => x as u64,
+    };
+    r
+}
+
+/// Integer → FP (round to nearest). `in_bits` is the source width.
+pub fn int_to_fp(a: u64, in_bits: u32, signed: bool, out_bits: u32) -> u64 {
+    match (signed, in_bits, out_bits) {
+        (true, 32, 32) => (a as u32 as i32 as f32).to_bits() as u64,
+        (true, 32, _) => (a as u32 as i32 as f64).to_bits(),
+        (true, _, 32) => (a as i64 as f32).to_bits() as u64,
+        (true, _, _) => (a as i64 as f64).to_bits(),
+        (false, 32, 32) => (a as u32 as f32).to_bits() as u64,
+        (false, 32, _) => (a as u32 as f64).to_bits(),
+        (false, _, 32) => (a as f32).to_bits() as u64,
+        (false, _, _) => (a as f64).to_bits(),
+    }
+}
+
+/// FCVT between single and double precision (NaNs quietened, payload kept where it fits).
+pub fn fp_to_fp(a: u64, in_bits: u32) -> u64 {
+    if in_bits == 32 {
+        let x = f32::from_bits(a as u32);
+        if x.is_nan() {
+            let q = (a as u32 | (1 << 22)) as u64;
+            let sign = (q >> 31) << 63;
+            return sign | 0x7ff0_0000_0000_0000 | ((q & 0x7f_ffff) << 29);
+        }
+        (x as f64).to_bits()
+    } else {
+        let x = f64::from_bits(a);
+        if x.is_nan() {
+            let q = a | (1 << 51);
+            let sign = ((q >> 63) << 31) as u32;
+            return (sign | 0x7f80_0000 | ((q >> 29) as u32 & 0x7f_ffff)) as u64;
+        }
+        (x as f32).to_bits() as u64
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AdvSIMD
+
+#[inline]
+fn lane(v: u128, esize: u32, i: u32) -> u64 {
+    ((v >> (i * esize)) as u64) & mask(esize)
+}
+#[inline]
+fn set_lane(v: &mut u128, esize: u32, i: u32, x: u64) {
+    let m = (mask(esize) as u128) << (i * esize);
+    *v = (*v & !m) | (((x & mask(esize)) as u128) << (i * esize));
+}
+#[inline]
+fn sx(x: u64, esize: u32) -> i64 {
+    ((x << (64 - esize)) as i64) >> (64 - esize)
+}
+
+fn map2(a: u128, b: u128, esize: u32, f: impl Fn(u64, u64) -> u64) -> u128 {
+    let mut r = 0u128;
+    for i in 0..128 / esize {
+        set_lane(&mut r, esize, i, f(lane(a, esize, i), lane(b, esize, i)));
+    }
+    r
+}
+
+fn pairwise(a: u128, b: u128, esize: u32, half: bool, f: impl Fn(u64, u64) -> u64) -> u128 {
+    let n = if half { 64 / esize } else { 128 / esize };
+    let mut r = 0u128;
+    for i in 0..n {
+        let src = if i < n / 2 { a } else { b };
+        let j = (i % (n / 2)) * 2;
+        set_lane(&mut r, esize, i, f(lane(src, esize, j), lane(src, esize, j + 1)));
+    }
+    r
+}
+
+fn across(a: u128, esize: u32, half: bool, f: impl Fn(u64, u64) -> u64) -> u128 {
+    let mut acc = lane(a, esize, 0);
+    for i in 1..if half { 64 / esize } else { 128 / esize } {
+        acc = f(acc, lane(a, esize, i));
+    }
+    (acc & mask(esize)) as u128
+}
+
+fn fbits(x: u64, esize: u32) -> f64 {
+    to_f(x, esize)
+}
+
+/// Evaluates one AdvSIMD op on 128-bit values (see [`VecOp`]).
+pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
+    let e = esize as u32;
+    // Pairwise, across-lane and permute ops take imm == 1 for their 64-bit (Q = 0) form.
+    let n = if imm == 1 && is_half_form(op) { 64 / e.max(1) } else { 128 / e.max(1) };
+    let m = mask(e);
+    let all = |t: bool| if t { m } else { 0 };
+    match op {
+        VecOp::And => a & b,
+        VecOp::Orr => a | b,
+        VecOp::Eor => a ^ b,
+        VecOp::Bic => a & !b,
+        VecOp::Orn => a | !b,
+        VecOp::Not => !a,
+        VecOp::Bsl => (a & c) | (b & !c),
+        VecOp::ZeroHigh => a & (u64::MAX as u128),
+        VecOp::Add => map2(a, b, e, |x, y| x.wrapping_add(y)),
+        VecOp::Sub => map2(a, b, e, |x, y| x.wrapping_sub(y)),
+        VecOp::Mul => map2(a, b, e, |x, y| x.wrapping_mul(y)),
+        VecOp::Mla => {
+            let p = map2(b, c, e, |x, y| x.wrapping_mul(y));
+            map2(a, p, e, |x, y| x.wrapping_add(y))
+        }
+        VecOp::Mls => {
+            let p = map2(b, c, e, |x, y| x.wrapping_mul(y));
+            map2(a, p, e, |x, y| x.wrapping_sub(y))
+        }
+        VecOp::Neg => map2(a, 0, e, |x, _| x.wrapping_neg()),
+        VecOp::Abs => map2(a, 0, e, |x, _| sx(x, e).unsigned_abs()),
+        VecOp::CmEq => map2(a, b, e, |x, y| all(x == y)),
+        VecOp::CmGt => map2(a, b, e, |x, y| all(sx(x, e) > sx(y, e))),
+        VecOp::CmGe => map2(a, b, e, |x, y| all(sx(x, e) >= sx(y, e))),
+        VecOp::CmHi => map2(a, b, e, |x, y| all(x > y)),
+        VecOp::CmHs => map2(a, b, e, |x, y| all(x >= y)),
+        VecOp::CmTst => map2(a, b, e, |x, y| all(x & y != 0)),
+        VecOp::UMax => map2(a, b, e, |x, y| x.max(y)),
+        VecOp::UMin => map2(a, b, e, |x, y| x.min(y)),
+        VecOp::SMax => map2(a, b, e, |x, y| sx(x, e).max(sx(y, e)) as u64),
+        VecOp::SMin => map2(a, b, e, |x, y| sx(x, e).min(sx(y, e)) as u64),
+        VecOp::UQSub => map2(a, b, e, |x, y| x.saturating_sub(y)),
+        VecOp::UQAdd => map2(a, b, e, |x, y| (x + y).min(m)),
+        VecOp::AddP => pairwise(a, b, e, imm == 1, |x, y| x.wrapping_add(y)),
+        VecOp::UMaxP => pairwise(a, b, e, imm == 1, |x, y| x.max(y)),
+        VecOp::UMinP => pairwise(a, b, e, imm == 1, |x, y| x.min(y)),
+        VecOp::SMaxP => pairwise(a, b, e, imm == 1, |x, y| sx(x, e).max(sx(y, e)) as u64),
+        VecOp::SMinP => pairwise(a, b, e, imm == 1, |x, y| sx(x, e).min(sx(y, e)) as u64),
+        VecOp::AddV => across(a, e, imm == 1, |x, y| x.wrapping_add(y)),
+        VecOp::UMaxV => across(a, e, imm == 1, |x, y| x.max(y)),
+        VecOp::UMinV => across(a, e, imm == 1, |x, y| x.min(y)),
+        VecOp::SMaxV => across(a, e, imm == 1, |x, y| if sx(x, e) >= sx(y, e) { x } else { y }),
+        VecOp::SMinV => across(a, e, imm == 1, |x, y| if sx(x, e) <= sx(y, e) { x } else { y }),
+        VecOp::UAddlv => {
+            let n = if imm == 1 { 64 / e } else { 128 / e };
+            let mut acc = 0u64;
+            for i in 0..n {
+                acc = acc.wrapping_add(lane(a, e, i));
+            }
+            (acc & mask(2 * e)) as u128
+        }
+        VecOp::UAddlp => {
+            let mut r = 0u128;
+            for i in 0..n / 2 {
+                set_lane(&mut r, 2 * e, i, lane(a, e, 2 * i) + lane(a, e, 2 * i + 1));
+            }
+            r
+        }
+        VecOp::ShlImm => map2(a, 0, e, |x, _| if (imm as u32) >= e { 0 } else { x << imm }),
+        VecOp::UShrImm => map2(a, 0, e, |x, _| if (imm as u32) >= e { 0 } else { x >> imm }),
+        VecOp::SShrImm => map2(a, 0, e, |x, _| (sx(x, e) >> (imm as u32).min(e - 1)) as u64),
+        VecOp::UShl | VecOp::SShl => map2(a, b, e, |x, y| {
+            let s = y as u8 as i8 as i32;
+            if s >= 0 {
+                if s as u32 >= e {
+                    0
+                } else {
+                    x << s
+                }
+            } else {
+                let s = (-s) as u32;
+                if op == VecOp::SShl {
+                    (sx(x, e) >> s.min(e - 1)) as u64
+                } else if s >= e {
+                    0
+                } else {
+                    x >> s
+                }
+            }
+        }),
+        VecOp::ShrN => {
+            let mut r = 0u128;
+            for i in 0..n {
+                set_lane(&mut r, e / 2, i, lane(a, e, i) >> imm);
+            }
+            r
+        }
+        VecOp::Xtn => {
+            let mut r = 0u128;
+            for i in 0..n {
+                set_lane(&mut r, e / 2, i, lane(a, e, i));
+            }
+            r
+        }
+        VecOp::Uxtl | VecOp::Sxtl => {
+            let mut r = 0u128;
+            for i in 0..64 / e {
+                let x = lane(a, e, i);
+                let x = if op == VecOp::Sxtl { sx(x, e) as u64 } else { x };
+                set_lane(&mut r, 2 * e, i, x);
+            }
+            r
+        }
+        VecOp::UMull | VecOp::SMull => {
+            let mut r = 0u128;
+            for i in 0..64 / e {
+                let (x, y) = (lane(a, e, i), lane(b, e, i));
+                let p = if op == VecOp::SMull { (sx(x, e) * sx(y, e)) as u64 } else { x * y };
+                set_lane(&mut r, 2 * e, i, p);
+            }
+            r
+        }
+        VecOp::Zip1 | VecOp::Zip2 => {
+            let base = if op == VecOp::Zip1 { 0 } else { n / 2 };
+            let mut r = 0u128;
+            for i in 0..n / 2 {
+                set_lane(&mut r, e, 2 * i, lane(a, e, base + i));
+                set_lane(&mut r, e, 2 * i + 1, lane(b, e, base + i));
+            }
+            r
+        }
+        VecOp::Uzp1 | VecOp::Uzp2 => {
+            let off = if op == VecOp::Uzp1 { 0 } else { 1 };
+            let mut r = 0u128;
+            for i in 0..n {
+                let j = 2 * i + off;
+                let x = if j < n { lane(a, e, j) } else { lane(b, e, j - n) };
+                set_lane(&mut r, e, i, x);
+            }
+            r
+        }
+        VecOp::Trn1 | VecOp::Trn2 => {
+            let off = if op == VecOp::Trn1 { 0 } else { 1 };
+            let mut r = 0u128;
+            for i in 0..n / 2 {
+                set_lane(&mut r, e, 2 * i, lane(a, e, 2 * i + off));
+                set_lane(&mut r, e, 2 * i + 1, lane(b, e, 2 * i + off));
+            }
+            r
+        }
+        VecOp::Ext if esize == 64 => {
+            // 64-bit form: bytes imm.. of the 16-byte b<63:0>:a<63:0>
+            let cat = (a as u64 as u128) | ((b as u64 as u128) << 64);
+            ((cat >> (8 * imm as u32)) as u64) as u128
+        }
+        VecOp::Ext => {
+            // bytes imm.. of the 32-byte b:a
+            let lo = a >> (8 * imm as u32);
+            let hi = if imm == 0 { 0 } else { b << (128 - 8 * imm as u32) };
+            lo | hi
+        }
+        VecOp::Tbl | VecOp::Tbx => {
+            // `a` is the table, `b` the indices, `c` the old destination (TBX)
+            let mut r = 0u128;
+            for i in 0..16 {
+                let idx = lane(b, 8, i);
+                let x = if idx < 16 {
+                    lane(a, 8, idx as u32)
+                } else if op == VecOp::Tbx {
+                    lane(c, 8, i)
+                } else {
+                    0
+                };
+                set_lane(&mut r, 8, i, x);
+            }
+            r
+        }
+        VecOp::Rev16 | VecOp::Rev32 | VecOp::Rev64 => {
+            let cont = match op {
+                VecOp::Rev16 => 16,
+                VecOp::Rev32 => 32,
+                _ => 64,
+            };
+            let per = cont / e;
+            let mut r = 0u128;
+            for i in 0..n {
+                let base = i / per * per;
+                let j = base + (per - 1 - (i - base));
+                set_lane(&mut r, e, i, lane(a, e, j));
+            }
+            r
+        }
+        VecOp::Cnt => map2(a, 0, 8, |x, _| x.count_ones() as u64),
+        VecOp::DupElem => {
+            let x = lane(a, e, imm as u32);
+            map2(0, 0, e, |_, _| x)
+        }
+        VecOp::DupScalar => {
+            let x = (a as u64) & m;
+            map2(0, 0, e, |_, _| x)
+        }
+        VecOp::InsElem => {
+            let (dst, src) = ((imm >> 4) as u32, (imm & 15) as u32);
+            let mut r = a;
+            set_lane(&mut r, e, dst, lane(b, e, src));
+            r
+        }
+        VecOp::FAdd => map2(a, b, e, |x, y| fp(FpOp::Add, x, y, 0, e)),
+        VecOp::FSub => map2(a, b, e, |x, y| fp(FpOp::Sub, x, y, 0, e)),
+        VecOp::FMul => map2(a, b, e, |x, y| fp(FpOp::Mul, x, y, 0, e)),
+        VecOp::FDiv => map2(a, b, e, |x, y| fp(FpOp::Div, x, y, 0, e)),
+        VecOp::FMax => map2(a, b, e, |x, y| minmax(FpOp::Max, x, y, e)),
+        VecOp::FMin => map2(a, b, e, |x, y| minmax(FpOp::Min, x, y, e)),
+        VecOp::FNeg => map2(a, 0, e, |x, _| fp(FpOp::Neg, x, 0, 0, e)),
+        VecOp::FAbs => map2(a, 0, e, |x, _| fp(FpOp::Abs, x, 0, 0, e)),
+        VecOp::FSqrt => map2(a, 0, e, |x, _| fp(FpOp::Sqrt, x, 0, 0, e)),
+        VecOp::FMla => {
+            let mut r = 0u128;
+            for i in 0..n {
+                set_lane(&mut r, e, i, fp(FpOp::MulAdd, lane(b, e, i), lane(c, e, i), lane(a, e, i), e));
+            }
+            r
+        }
+        VecOp::FCmEq => map2(a, b, e, |x, y| all(fbits(x, e) == fbits(y, e))),
+        VecOp::FCmGt => map2(a, b, e, |x, y| all(fbits(x, e) > fbits(y, e))),
+        VecOp::FCmGe => map2(a, b, e, |x, y| all(fbits(x, e) >= fbits(y, e))),
+        VecOp::SCvtF => map2(a, 0, e, |x, _| int_to_fp(x, e, true, e)),
+        VecOp::UCvtF => map2(a, 0, e, |x, _| int_to_fp(x, e, false, e)),
+        VecOp::FCvtZS => map2(a, 0, e, |x, _| fp_to_int(x, e, RoundMode::Zero, true, e)),
+        VecOp::FCvtZU => map2(a, 0, e, |x, _| fp_to_int(x, e, RoundMode::Zero, false, e)),
+    }
+}
+
+fn is_half_form(op: VecOp) -> bool {
+    use VecOp::*;
+    matches!(op, Zip1 | Zip2 | Uzp1 | Uzp2 | Trn1 | Trn2 | UAddlv)
+}
+
+/// Packs (op, esize, imm) for the JIT's vector helper.
+pub fn vec_pack(op: VecOp, esize: u8, imm: u8) -> u64 {
+    (vec_index(op) as u64) << 16 | (esize as u64) << 8 | imm as u64
+}
+
+/// All vector ops in a fixed order (the index is what the JIT passes to its helper).
+pub const VEC_OPS: &[VecOp] = &[
+    VecOp::And, VecOp::Orr, VecOp::Eor, VecOp::Bic, VecOp::Orn, VecOp::Bsl, VecOp::Add, VecOp::Sub,
+    VecOp::Mul, VecOp::Neg, VecOp::Abs, VecOp::Not, VecOp::CmEq, VecOp::CmGt, VecOp::CmGe, VecOp::CmHi,
+    VecOp::CmHs, VecOp::CmTst, VecOp::UMax, VecOp::UMin, VecOp::SMax, VecOp::SMin, VecOp::AddP,
+    VecOp::UMaxP, VecOp::UMinP, VecOp::SMaxP, VecOp::SMinP, VecOp::AddV, VecOp::UMaxV, VecOp::UMinV,
+    VecOp::SMaxV, VecOp::SMinV, VecOp::ShlImm, VecOp::UShrImm, VecOp::SShrImm, VecOp::ShrN, VecOp::Xtn,
+    VecOp::Uxtl, VecOp::Sxtl, VecOp::UShl, VecOp::SShl, VecOp::Zip1, VecOp::Zip2, VecOp::Uzp1,
+    VecOp::Uzp2, VecOp::Trn1, VecOp::Trn2, VecOp::Ext, VecOp::Tbl, VecOp::Tbx, VecOp::Rev16,
+    VecOp::Rev32, VecOp::Rev64, VecOp::Cnt, VecOp::DupElem, VecOp::DupScalar, VecOp::InsElem,
+    VecOp::ZeroHigh, VecOp::UQSub, VecOp::UQAdd, VecOp::FAdd, VecOp::FSub, VecOp::FMul, VecOp::FDiv,
+    VecOp::FMax, VecOp::FMin, VecOp::FCmEq, VecOp::FCmGt, VecOp::FCmGe, VecOp::FNeg, VecOp::FAbs,
+    VecOp::FSqrt, VecOp::FMla, VecOp::SCvtF, VecOp::UCvtF, VecOp::FCvtZS, VecOp::FCvtZU, VecOp::Mla,
+    VecOp::Mls, VecOp::UMull, VecOp::SMull, VecOp::UAddlv, VecOp::UAddlp,
+];
+
+pub fn vec_index(op: VecOp) -> usize {
+    VEC_OPS.iter().position(|o| *o == op).expect("every VecOp is listed in VEC_OPS")
+}
+
+/// Called by translated code: evaluates `scratch[0..3]` into `scratch[0]`.
+///
+/// # Safety
+/// `state` must point to a live `CpuState`.
+pub unsafe extern "C" fn vec_helper(state: *mut crate::CpuState, packed: u64) {
+    // SAFETY: the caller passes its own CpuState pointer.
+    let s = unsafe { &mut *state };
+    let op = VEC_OPS[(packed >> 16) as usize];
+    s.scratch[0] = vec(op, (packed >> 8) as u8, packed as u8, s.scratch[0], s.scratch[1], s.scratch[2]);
+}
+
+/// Called by translated code for scalar FP ops that have no inline lowering, or whose inline
+/// result was a NaN that needs the architecture's NaN rules. `packed` = op index << 8 | bits.
+pub extern "C" fn fp_helper(packed: u64, a: u64, b: u64, c: u64) -> u64 {
+    let op = FP_OPS[(packed >> 8) as usize];
+    fp(op, a, b, c, (packed & 0xff) as u32)
+}
+
+/// Scalar FP ops in a fixed order for `fp_helper`.
+pub const FP_OPS: &[FpOp] = &[
+    FpOp::Add, FpOp::Sub, FpOp::Mul, FpOp::Div, FpOp::Max, FpOp::Min, FpOp::MaxNm, FpOp::MinNm,
+    FpOp::Sqrt, FpOp::Neg, FpOp::Abs, FpOp::MulAdd, FpOp::Round(RoundMode::Nearest),
+    FpOp::Round(RoundMode::Up), FpOp::Round(RoundMode::Down), FpOp::Round(RoundMode::Zero),
+    FpOp::Round(RoundMode::Away), FpOp::Cmp,
+];
+
+pub fn fp_index(op: FpOp) -> usize {
+    FP_OPS.iter().position(|o| *o == op).expect("every FpOp is listed in FP_OPS")
+}
+
+/// Called by translated code for FP→int conversions with a rounding mode.
+/// `packed` = round mode << 16 | signed << 15 | in_bits << 8 | out_bits.
+pub extern "C" fn fcvt_helper(packed: u64, a: u64) -> u64 {
+    let mode = ROUND_MODES[(packed >> 16) as usize & 7];
+    fp_to_int(a, (packed >> 8) as u32 & 0x7f, mode, packed >> 15 & 1 != 0, (packed & 0xff) as u32)
+}
+
+pub const ROUND_MODES: [RoundMode; 5] =
+    [RoundMode::Nearest, RoundMode::Up, RoundMode::Down, RoundMode::Zero, RoundMode::Away];
+
+pub fn round_index(m: RoundMode) -> u64 {
+    ROUND_MODES.iter().position(|x| *x == m).unwrap_or(0) as u64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory helpers
+
+/// Guest memory as the helpers see it.
+pub trait Mem {
+    /// Loads `size` (1, 2, 4 or 8) bytes, zero-extended.
+    fn load(&mut self, addr: u64, size: u8) -> u64;
+    fn store(&mut self, addr: u64, size: u8, val: u64);
+    fn load128(&mut self, addr: u64) -> u128 {
+        self.load(addr, 8) as u128 | (self.load(addr.wrapping_add(8), 8) as u128) << 64
+    }
+    fn store128(&mut self, addr: u64, val: u128) {
+        self.store(addr, 8, val as u64);
+        self.store(addr.wrapping_add(8), 8, (val >> 64) as u64);
+    }
+}
+
+/// STXR: succeeds (returns 0) when the monitor holds `addr` and memory still holds the value
+/// loaded by the matching LDXR; clears the monitor either way.
+pub fn store_exclusive(m: &mut impl Mem, monitor: u64, expected: u64, addr: u64, size: u8, val: u64) -> u64 {
+    if monitor != addr || m.load(addr, size) != expected & mask(size as u32 * 8) {
+        return 1;
+    }
+    m.store(addr, size, val);
+    0
+}
+
+/// STXP of two `size`-byte elements.
+#[allow(clippy::too_many_arguments)]
+pub fn store_exclusive_pair(
+    m: &mut impl Mem,
+    monitor: u64,
+    exp_lo: u64,
+    exp_hi: u64,
+    addr: u64,
+    size: u8,
+    lo: u64,
+    hi: u64,
+) -> u64 {
+    let s = size as u64;
+    if monitor != addr || m.load(addr, size) != exp_lo || m.load(addr + s, size) != exp_hi {
+        return 1;
+    }
+    m.store(addr, size, lo);
+    m.store(addr + s, size, hi);
+    0
+}
+
+/// CAS: returns the old value; stores `new` if it equalled `expected`.
+pub fn compare_and_swap(m: &mut impl Mem, addr: u64, size: u8, expected: u64, new: u64) -> u64 {
+    let old = m.load(addr, size);
+    if old == expected & mask(size as u32 * 8) {
+        m.store(addr, size, new);
+    }
+    old
+}
+
+/// Direct host-memory view used by translated code's helpers.
+pub struct HostMem {
+    pub base: u64,
+    pub mask: u64,
+}
+
+impl Mem for HostMem {
+    fn load(&mut self, addr: u64, size: u8) -> u64 {
+        let p = self.base.wrapping_add(addr & self.mask) as usize;
+        // SAFETY: the mask keeps `p` inside the reserved guest region (with a guard zone past
+        // its end for the access width); a fault there is caught as a guest SIGSEGV.
+        unsafe {
+            match size {
+                1 => (p as *const u8).read_volatile() as u64,
+                2 => (p as *const u16).read_unaligned() as u64,
+                4 => (p as *const u32).read_unaligned() as u64,
+                _ => (p as *const u64).read_unaligned(),
+            }
+        }
+    }
+    fn store(&mut self, addr: u64, size: u8, val: u64) {
+        let p = self.base.wrapping_add(addr & self.mask) as usize;
+        // SAFETY: as in `load`.
+        unsafe {
+            match size {
+                1 => (p as *mut u8).write_volatile(val as u8),
+                2 => (p as *mut u16).write_unaligned(val as u16),
+                4 => (p as *mut u32).write_unaligned(val as u32),
+                _ => (p as *mut u64).write_unaligned(val),
+            }
+        }
+    }
+}
+
+/// Called by translated code for `Helper` ops (after it has written its registers back, so the
+/// monitor in `state` is current). `packed` = helper kind << 8 | size.
+///
+/// # Safety
+/// `state` must point to a live `CpuState` whose memory fields describe the guest region.
+pub unsafe extern "C" fn mem_helper(state: *mut crate::CpuState, packed: u64, a: u64, b: u64, c: u64) -> u64 {
+    // SAFETY: the caller passes its own CpuState pointer.
+    let s = unsafe { &mut *state };
+    let mut m = HostMem { base: s.mem_base, mask: s.mem_mask };
+    let size = packed as u8;
+    match packed >> 8 {
+        0 => store_exclusive(&mut m, s.excl_addr, s.excl_val, a, size, b),
+        1 => store_exclusive_pair(&mut m, s.excl_addr, s.excl_val, s.excl_val2, a, size, b, c),
+        _ => compare_and_swap(&mut m, a, size, b, c),
+    }
+}

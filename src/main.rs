@@ -1,0 +1,255 @@
+//! egret: run AArch64 Linux programs on this x86-64 host.
+
+use backend::OptLevel;
+use clap::{Parser, Subcommand, ValueEnum};
+use devices::linux::{self, LinuxModel, LinuxOptions};
+use runtime::{Engine, EngineKind, GuestExit, GuestMemory, LogFlags, Options, Outcome};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit status when the guest runs an instruction egret does not implement.
+const EXIT_UNIMPLEMENTED: u8 = 125;
+/// Exit status when the program cannot be loaded (not AArch64, truncated, ...).
+const EXIT_LOAD: u8 = 126;
+/// Exit status when the program file does not exist.
+const EXIT_NOT_FOUND: u8 = 127;
+/// Exit status when `--engine diff` finds a divergence.
+const EXIT_DIVERGENCE: u8 = 120;
+/// Exit status for internal errors and bad options.
+const EXIT_INTERNAL: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "egret", version, about = "A dynamic binary translator: AArch64 Linux programs on x86-64")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum EngineArg {
+    Jit,
+    Interp,
+    Diff,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OptArg {
+    None,
+    Speed,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run a static AArch64 Linux executable (stdout, stderr and exit status are the guest's).
+    Run {
+        /// Execution engine: Cranelift JIT, the reference interpreter, or both in lockstep.
+        #[arg(long, value_enum, default_value = "jit")]
+        engine: EngineArg,
+        /// Log items, comma-separated: in_asm, ir, out_asm, exec, unimp.
+        #[arg(short = 'd', value_delimiter = ',')]
+        debug: Vec<String>,
+        /// Write -d output to this file instead of stderr.
+        #[arg(short = 'D')]
+        logfile: Option<String>,
+        /// Print every system call and its result.
+        #[arg(long)]
+        strace: bool,
+        /// Set an environment variable for the guest (repeatable).
+        #[arg(short = 'E', value_name = "VAR=value")]
+        set_env: Vec<String>,
+        /// Remove an environment variable from the guest's environment (repeatable).
+        #[arg(short = 'U', value_name = "VAR")]
+        unset_env: Vec<String>,
+        /// Interpreted executions of a block before the JIT compiles it.
+        #[arg(long, default_value_t = 1)]
+        jit_threshold: u32,
+        /// Cranelift optimisation level.
+        #[arg(long, value_enum, default_value = "speed")]
+        opt: OptArg,
+        /// Print translation and execution statistics to stderr at exit.
+        #[arg(long)]
+        stats: bool,
+        /// The AArch64 program.
+        program: String,
+        /// Its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Run { engine, debug, logfile, strace, set_env, unset_env, jit_threshold, opt, stats, program, args } => {
+            let mut log = LogFlags::default();
+            let mut log_unimp = false;
+            for d in &debug {
+                match d.as_str() {
+                    "in_asm" => log.in_asm = true,
+                    "ir" => log.ir = true,
+                    "out_asm" => log.out_asm = true,
+                    "exec" => log.exec = true,
+                    "unimp" => log_unimp = true,
+                    other => {
+                        eprintln!("egret: unknown -d item '{other}' (known: in_asm, ir, out_asm, exec, unimp)");
+                        return ExitCode::from(EXIT_INTERNAL);
+                    }
+                }
+            }
+            let sink: Box<dyn Write + Send> = match logfile {
+                Some(f) => match std::fs::File::create(&f) {
+                    Ok(file) => Box::new(file),
+                    Err(e) => {
+                        eprintln!("egret: cannot create log file {f}: {e}");
+                        return ExitCode::from(EXIT_INTERNAL);
+                    }
+                },
+                None => Box::new(std::io::stderr()),
+            };
+            let opts = Options {
+                engine: match engine {
+                    EngineArg::Jit => EngineKind::Jit,
+                    EngineArg::Interp => EngineKind::Interp,
+                    EngineArg::Diff => EngineKind::Diff,
+                },
+                log,
+                log_sink: sink,
+                jit_threshold,
+                opt: match opt {
+                    OptArg::None => OptLevel::None,
+                    OptArg::Speed => OptLevel::Speed,
+                },
+            };
+            run(&program, &args, &set_env, &unset_env, opts, strace, log_unimp, stats)
+        }
+    }
+}
+
+fn guest_env(set: &[String], unset: &[String]) -> Vec<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut env: Vec<(Vec<u8>, Vec<u8>)> =
+        std::env::vars_os().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect();
+    for u in unset {
+        env.retain(|(k, _)| k != u.as_bytes());
+    }
+    for s in set {
+        let (k, v) = s.split_once('=').unwrap_or((s, ""));
+        env.retain(|(kk, _)| kk != k.as_bytes());
+        env.push((k.as_bytes().to_vec(), v.as_bytes().to_vec()));
+    }
+    env.into_iter()
+        .map(|(mut k, v)| {
+            k.push(b'=');
+            k.extend(v);
+            k
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    program: &str,
+    args: &[String],
+    set_env: &[String],
+    unset_env: &[String],
+    opts: Options,
+    strace: bool,
+    log_unimp: bool,
+    stats: bool,
+) -> ExitCode {
+    if !std::path::Path::new(program).exists() {
+        eprintln!("egret: {program}: no such file");
+        return ExitCode::from(EXIT_NOT_FOUND);
+    }
+    let mut mem = match GuestMemory::new() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("egret: cannot reserve guest memory: {e}");
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    };
+    let img = match linux::load_elf(program, &mut mem) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("egret: {e}");
+            return ExitCode::from(EXIT_LOAD);
+        }
+    };
+    let mut argv: Vec<Vec<u8>> = vec![program.as_bytes().to_vec()];
+    argv.extend(args.iter().map(|a| a.as_bytes().to_vec()));
+    let env = guest_env(set_env, unset_env);
+    let sp = match linux::stack::build(&mut mem, &img, &argv, &env, program.as_bytes()) {
+        Ok(sp) => sp,
+        Err(e) => {
+            eprintln!("egret: cannot build the initial stack: {e}");
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    };
+    let exe_path = std::fs::canonicalize(program).map(|p| p.to_string_lossy().into_owned()).unwrap_or(program.into());
+    let mmap_top = linux::stack::STACK_TOP - linux::stack::STACK_SIZE - (1 << 20);
+    let mut model = LinuxModel::new(LinuxOptions { strace, log_unimp, exe_path }, img.brk, mmap_top);
+    let mut engine = match Engine::new(mem, opts) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("egret: cannot start the engine: {e}");
+            return ExitCode::from(EXIT_INTERNAL);
+        }
+    };
+    engine.cpu.pc = img.entry;
+    engine.cpu.x[31] = sp;
+    let outcome = engine.run(&mut model);
+    if stats {
+        let s = &engine.stats;
+        eprintln!(
+            "egret stats: translated {} blocks ({} insns) in {:.3} ms; compiled {} blocks ({} insns, {} host bytes) in {:.3} ms; \
+             {} interpreted block runs; {} dispatches; {} links",
+            s.blocks_translated,
+            s.guest_insns_translated,
+            s.translate_time.as_secs_f64() * 1e3,
+            s.blocks_compiled,
+            s.guest_insns_compiled,
+            s.host_code_bytes,
+            s.compile_time.as_secs_f64() * 1e3,
+            s.interp_blocks,
+            s.dispatches,
+            s.links
+        );
+    }
+    match outcome {
+        Outcome::Exit(GuestExit::Status(s)) => ExitCode::from(s as u8),
+        Outcome::Exit(GuestExit::Signal { sig, pc, addr }) => {
+            eprintln!("egret: guest {} at pc={pc:#x} addr={addr:#x}", signal_name(sig));
+            ExitCode::from((128 + sig) as u8)
+        }
+        Outcome::Unimplemented { pc, insn } => {
+            eprintln!(
+                "egret: unimplemented A64 instruction {insn:#010x} ({}) at pc={pc:#x}",
+                frontend::disasm::disassemble(insn).unwrap_or_else(|| "?".into())
+            );
+            ExitCode::from(EXIT_UNIMPLEMENTED)
+        }
+        Outcome::Divergence(report) => {
+            eprint!("{report}");
+            ExitCode::from(EXIT_DIVERGENCE)
+        }
+        Outcome::Internal(msg) => {
+            eprintln!("egret: internal error: {msg}");
+            ExitCode::from(EXIT_INTERNAL)
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> String {
+    match sig {
+        4 => "SIGILL".into(),
+        5 => "SIGTRAP".into(),
+        6 => "SIGABRT".into(),
+        7 => "SIGBUS".into(),
+        8 => "SIGFPE".into(),
+        9 => "SIGKILL".into(),
+        11 => "SIGSEGV".into(),
+        13 => "SIGPIPE".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
+}

@@ -19,7 +19,11 @@ const EXIT_DIVERGENCE: u8 = 120;
 const EXIT_INTERNAL: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "egret", version, about = "A dynamic binary translator: AArch64 Linux programs on x86-64")]
+#[command(
+    name = "egret",
+    version,
+    about = "A dynamic binary translator: AArch64 Linux programs on x86-64"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -80,7 +84,19 @@ enum Cmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
-        Cmd::Run { engine, debug, logfile, strace, set_env, unset_env, jit_threshold, opt, stats, program, args } => {
+        Cmd::Run {
+            engine,
+            debug,
+            logfile,
+            strace,
+            set_env,
+            unset_env,
+            jit_threshold,
+            opt,
+            stats,
+            program,
+            args,
+        } => {
             let mut log = LogFlags::default();
             let mut log_unimp = false;
             for d in &debug {
@@ -120,15 +136,18 @@ fn main() -> ExitCode {
                     OptArg::Speed => OptLevel::Speed,
                 },
             };
-            run(&program, &args, &set_env, &unset_env, opts, strace, log_unimp, stats)
+            run(
+                &program, &args, &set_env, &unset_env, opts, strace, log_unimp, stats,
+            )
         }
     }
 }
 
 fn guest_env(set: &[String], unset: &[String]) -> Vec<Vec<u8>> {
     use std::os::unix::ffi::OsStrExt;
-    let mut env: Vec<(Vec<u8>, Vec<u8>)> =
-        std::env::vars_os().map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec())).collect();
+    let mut env: Vec<(Vec<u8>, Vec<u8>)> = std::env::vars_os()
+        .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+        .collect();
     for u in unset {
         env.retain(|(k, _)| k != u.as_bytes());
     }
@@ -185,9 +204,19 @@ fn run(
             return ExitCode::from(EXIT_INTERNAL);
         }
     };
-    let exe_path = std::fs::canonicalize(program).map(|p| p.to_string_lossy().into_owned()).unwrap_or(program.into());
+    let exe_path = std::fs::canonicalize(program)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or(program.into());
     let mmap_top = linux::stack::STACK_TOP - linux::stack::STACK_SIZE - (1 << 20);
-    let mut model = LinuxModel::new(LinuxOptions { strace, log_unimp, exe_path }, img.brk, mmap_top);
+    let mut model = LinuxModel::new(
+        LinuxOptions {
+            strace,
+            log_unimp,
+            exe_path,
+        },
+        img.brk,
+        mmap_top,
+    );
     let mut engine = match Engine::new(mem, opts) {
         Ok(e) => e,
         Err(e) => {
@@ -218,7 +247,10 @@ fn run(
     match outcome {
         Outcome::Exit(GuestExit::Status(s)) => ExitCode::from(s as u8),
         Outcome::Exit(GuestExit::Signal { sig, pc, addr }) => {
-            eprintln!("egret: guest {} at pc={pc:#x} addr={addr:#x}", signal_name(sig));
+            eprintln!(
+                "egret: guest {} at pc={pc:#x} addr={addr:#x}",
+                signal_name(sig)
+            );
             ExitCode::from((128 + sig) as u8)
         }
         Outcome::Unimplemented { pc, insn } => {

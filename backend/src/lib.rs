@@ -55,15 +55,38 @@ pub enum OptLevel {
 impl Jit {
     pub fn new(opt: OptLevel) -> Result<Jit, BackendError> {
         let mut flags = settings::builder();
-        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| BackendError::Isa(e.to_string()));
-        set(&mut flags, "opt_level", if opt == OptLevel::Speed { "speed" } else { "none" })?;
-        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
-        set(&mut flags, "preserve_frame_pointers", "false")?;
-        let isa_builder = cranelift_native::builder().map_err(|e| BackendError::Isa(e.to_string()))?;
+        let set = |f: &mut settings::Builder, k: &str, v: &str| {
+            f.set(k, v).map_err(|e| BackendError::Isa(e.to_string()))
+        };
+        set(
+            &mut flags,
+            "opt_level",
+            if opt == OptLevel::Speed {
+                "speed"
+            } else {
+                "none"
+            },
+        )?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
+        set(&mut flags, "preserve_frame_pointers", "true")?;
+        let isa_builder =
+            cranelift_native::builder().map_err(|e| BackendError::Isa(e.to_string()))?;
         let isa = isa_builder
             .finish(settings::Flags::new(flags))
             .map_err(|e| BackendError::Isa(e.to_string()))?;
-        Ok(Jit { isa, fctx: FunctionBuilderContext::new(), ctx: Context::new() })
+        Ok(Jit {
+            isa,
+            fctx: FunctionBuilderContext::new(),
+            ctx: Context::new(),
+        })
     }
 
     /// Signature of every translated block: `fn(state) -> exit code`, tail convention.
@@ -91,11 +114,18 @@ impl Jit {
             .filter(|s| !s.loc.is_default())
             .map(|s| (s.start, s.loc.bits()))
             .collect();
-        Ok(CompiledBlock { code: compiled.code_buffer().to_vec(), srclocs })
+        Ok(CompiledBlock {
+            code: compiled.code_buffer().to_vec(),
+            srclocs,
+        })
     }
 
     /// Compiles one IR block.
-    pub fn compile(&mut self, block: &ir::Block, env: &CompileEnv) -> Result<CompiledBlock, BackendError> {
+    pub fn compile(
+        &mut self,
+        block: &ir::Block,
+        env: &CompileEnv,
+    ) -> Result<CompiledBlock, BackendError> {
         let mut func = Function::with_name_signature(UserFuncName::user(0, 0), Self::block_sig());
         {
             let mut b = FunctionBuilder::new(&mut func, &mut self.fctx);
@@ -115,7 +145,9 @@ impl Jit {
             b.append_block_params_for_function_params(entry);
             b.switch_to_block(entry);
             b.seal_block(entry);
-            let r = b.ins().iconst(types::I64, ir::state::exit_code::LOOKUP as i64);
+            let r = b
+                .ins()
+                .iconst(types::I64, ir::state::exit_code::LOOKUP as i64);
             b.ins().return_(&[r]);
             b.finalize(self.isa.frontend_config());
         }

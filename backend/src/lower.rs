@@ -2,12 +2,16 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, AbiParam, Block as ClBlock, InstBuilder, MemFlagsData, Signature, SourceLoc, Type as ClType, Value as ClValue,
+    types, AbiParam, Block as ClBlock, InstBuilder, MemFlagsData, Signature, SourceLoc,
+    Type as ClType, Value as ClValue,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
 use ir::state::{exit_code, offsets};
-use ir::{sem, BinOp, Block, CmpOp, CvtOp, Exit, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp, Value, VecOp};
+use ir::{
+    sem, BinOp, Block, CmpOp, CvtOp, Exit, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp,
+    Value, VecOp,
+};
 
 /// Where a block's exits lead and how guest memory is addressed.
 #[derive(Clone, Copy, Debug)]
@@ -95,7 +99,13 @@ impl Lower<'_, '_> {
         self.b.ins().iadd(base, masked)
     }
 
-    fn call_native(&mut self, f: usize, params: &[ClType], ret: Option<ClType>, args: &[ClValue]) -> Option<ClValue> {
+    fn call_native(
+        &mut self,
+        f: usize,
+        params: &[ClType],
+        ret: Option<ClType>,
+        args: &[ClValue],
+    ) -> Option<ClValue> {
         let mut sig = Signature::new(CallConv::SystemV);
         for p in params {
             sig.params.push(AbiParam::new(*p));
@@ -144,7 +154,12 @@ impl Lower<'_, '_> {
             };
         }
         let r = self
-            .call_native(sem::fp_helper as *const () as usize, &[types::I64; 4], Some(types::I64), &a)
+            .call_native(
+                sem::fp_helper as *const () as usize,
+                &[types::I64; 4],
+                Some(types::I64),
+                &a,
+            )
             .expect("fp_helper returns a value");
         self.from_bits(r, out)
     }
@@ -167,7 +182,14 @@ impl Lower<'_, '_> {
         self.b.block_params(done)[0]
     }
 
-    fn nzcv(&mut self, op: NzcvOp, a: ClValue, b: ClValue, c: Option<ClValue>, ty: ClType) -> ClValue {
+    fn nzcv(
+        &mut self,
+        op: NzcvOp,
+        a: ClValue,
+        b: ClValue,
+        c: Option<ClValue>,
+        ty: ClType,
+    ) -> ClValue {
         let zero = self.iconst(ty, 0);
         let (r, carry, overflow) = match op {
             NzcvOp::Logic => {
@@ -194,9 +216,17 @@ impl Lower<'_, '_> {
                 (r, c, v)
             }
             NzcvOp::Adc | NzcvOp::Sbc => {
-                let b = if op == NzcvOp::Sbc { self.b.ins().bnot(b) } else { b };
+                let b = if op == NzcvOp::Sbc {
+                    self.b.ins().bnot(b)
+                } else {
+                    b
+                };
                 let cin = c.expect("carry operand");
-                let cin = if ty == types::I32 { self.b.ins().ireduce(types::I32, cin) } else { cin };
+                let cin = if ty == types::I32 {
+                    self.b.ins().ireduce(types::I32, cin)
+                } else {
+                    cin
+                };
                 let t = self.b.ins().iadd(a, b);
                 let c1 = self.b.ins().icmp(IntCC::UnsignedLessThan, t, a);
                 let r = self.b.ins().iadd(t, cin);
@@ -254,7 +284,11 @@ impl Lower<'_, '_> {
                 return self.b.ins().icmp(cc, a, b);
             }
             if op == NzcvOp::Logic && cond <= 1 {
-                let cc = if cond == 0 { IntCC::Equal } else { IntCC::NotEqual };
+                let cc = if cond == 0 {
+                    IntCC::Equal
+                } else {
+                    IntCC::NotEqual
+                };
                 return self.b.ins().icmp_imm_s(cc, a, 0);
             }
         }
@@ -347,7 +381,14 @@ impl Lower<'_, '_> {
                             let safe = self.b.ins().select(zero, one, b);
                             self.b.ins().udiv(a, safe)
                         } else {
-                            let min = self.iconst(ct, if ct == types::I32 { 0x8000_0000 } else { 1 << 63 });
+                            let min = self.iconst(
+                                ct,
+                                if ct == types::I32 {
+                                    0x8000_0000
+                                } else {
+                                    1 << 63
+                                },
+                            );
                             let amin = self.b.ins().icmp(IntCC::Equal, a, min);
                             let bm1 = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
                             let ovf = self.b.ins().band(amin, bm1);
@@ -425,7 +466,11 @@ impl Lower<'_, '_> {
                 let aty = cl_ty(self.block.ty(a));
                 let av = self.v(a);
                 let bv = if b == Value::NONE { av } else { self.v(b) };
-                let cv = if c == Value::NONE { None } else { Some(self.v(c)) };
+                let cv = if c == Value::NONE {
+                    None
+                } else {
+                    Some(self.v(c))
+                };
                 Some(self.nzcv(op, av, bv, cv, aty))
             }
             Op::CondHolds(cond, n) => {
@@ -460,7 +505,11 @@ impl Lower<'_, '_> {
                 if vty.bits() / 8 == size as u32 {
                     self.b.ins().store(f, v, h, 0);
                 } else {
-                    let v = if vty == Type::V128 { self.b.ins().ireduce(types::I64, v) } else { v };
+                    let v = if vty == Type::V128 {
+                        self.b.ins().ireduce(types::I64, v)
+                    } else {
+                        v
+                    };
                     match size {
                         1 => self.b.ins().istore8(f, v, h, 0),
                         2 => self.b.ins().istore16(f, v, h, 0),
@@ -476,8 +525,16 @@ impl Lower<'_, '_> {
             Op::Fp(op, a, b, c) => {
                 let fty = self.block.ty(a);
                 let av = self.v(a);
-                let bv = if b == Value::NONE { None } else { Some(self.v(b)) };
-                let cv = if c == Value::NONE { None } else { Some(self.v(c)) };
+                let bv = if b == Value::NONE {
+                    None
+                } else {
+                    Some(self.v(b))
+                };
+                let cv = if c == Value::NONE {
+                    None
+                } else {
+                    Some(self.v(c))
+                };
                 let args = [Some(av), bv, cv];
                 Some(match op {
                     FpOp::Add | FpOp::Sub | FpOp::Mul | FpOp::Div => {
@@ -517,9 +574,11 @@ impl Lower<'_, '_> {
                         let x = self.b.ins().select(eq, k_eq, x);
                         self.b.ins().select(uno, k_uno, x)
                     }
-                    FpOp::Max | FpOp::Min | FpOp::MaxNm | FpOp::MinNm | FpOp::Round(RoundMode::Away) => {
-                        self.fp_helper(op, fty, args, fty)
-                    }
+                    FpOp::Max
+                    | FpOp::Min
+                    | FpOp::MaxNm
+                    | FpOp::MinNm
+                    | FpOp::Round(RoundMode::Away) => self.fp_helper(op, fty, args, fty),
                 })
             }
             Op::Cvt(op, a) => {
@@ -545,7 +604,12 @@ impl Lower<'_, '_> {
                             let p = self.iconst(types::I64, packed);
                             let bits = self.bits_of(av, sty);
                             let r = self
-                                .call_native(sem::fcvt_helper as *const () as usize, &[types::I64; 2], Some(types::I64), &[p, bits])
+                                .call_native(
+                                    sem::fcvt_helper as *const () as usize,
+                                    &[types::I64; 2],
+                                    Some(types::I64),
+                                    &[p, bits],
+                                )
                                 .expect("fcvt_helper returns a value");
                             self.from_bits(r, ty)
                         } else {
@@ -564,8 +628,19 @@ impl Lower<'_, '_> {
                     }
                 })
             }
-            Op::Vec { op, esize, imm, args } => {
-                let a = |l: &Self, k: usize| if args[k] == Value::NONE { None } else { Some(l.v(args[k])) };
+            Op::Vec {
+                op,
+                esize,
+                imm,
+                args,
+            } => {
+                let a = |l: &Self, k: usize| {
+                    if args[k] == Value::NONE {
+                        None
+                    } else {
+                        Some(l.v(args[k]))
+                    }
+                };
                 let (x, y) = (a(self, 0), a(self, 1));
                 Some(match (op, x, y) {
                     (VecOp::And, Some(x), Some(y)) => self.b.ins().band(x, y),
@@ -585,7 +660,12 @@ impl Lower<'_, '_> {
                         }
                         let p = self.iconst(types::I64, sem::vec_pack(op, esize, imm));
                         let st = self.state;
-                        self.call_native(sem::vec_helper as *const () as usize, &[types::I64; 2], None, &[st, p]);
+                        self.call_native(
+                            sem::vec_helper as *const () as usize,
+                            &[types::I64; 2],
+                            None,
+                            &[st, p],
+                        );
                         self.state_load(types::I128, offsets::SCRATCH)
                     }
                 })
@@ -599,9 +679,18 @@ impl Lower<'_, '_> {
                 };
                 let mut a = vec![self.state, self.iconst(types::I64, kind << 8 | size as u64)];
                 for k in 0..3 {
-                    a.push(if args[k] == Value::NONE { self.iconst(types::I64, 0) } else { self.v(args[k]) });
+                    a.push(if args[k] == Value::NONE {
+                        self.iconst(types::I64, 0)
+                    } else {
+                        self.v(args[k])
+                    });
                 }
-                self.call_native(sem::mem_helper as *const () as usize, &[types::I64; 5], Some(types::I64), &a)
+                self.call_native(
+                    sem::mem_helper as *const () as usize,
+                    &[types::I64; 5],
+                    Some(types::I64),
+                    &a,
+                )
             }
         };
         self.vals[i] = r;
@@ -629,12 +718,19 @@ impl Lower<'_, '_> {
         self.flush();
         match self.block.exit {
             Exit::Jump(t) => self.chain(t, self.env.slots[0]),
-            Exit::Branch { cond, taken, not_taken } => {
+            Exit::Branch {
+                cond,
+                taken,
+                not_taken,
+            } => {
                 let c = self.v(cond);
                 let bt = self.b.create_block();
                 let bn = self.b.create_block();
                 self.b.ins().brif(c, bt, &[], bn, &[]);
-                for (blk, t, s) in [(bt, taken, self.env.slots[0]), (bn, not_taken, self.env.slots[1])] {
+                for (blk, t, s) in [
+                    (bt, taken, self.env.slots[0]),
+                    (bn, not_taken, self.env.slots[1]),
+                ] {
                     self.b.switch_to_block(blk);
                     self.b.seal_block(blk);
                     self.chain(t, s);
@@ -691,7 +787,9 @@ pub(crate) fn lower_block(b: &mut FunctionBuilder<'_>, block: &Block, env: &Comp
     b.seal_block(entry);
     let state = b.block_params(entry)[0];
     // Pending-exit check: lets the runtime stop a chained loop.
-    let req = b.ins().load(types::I64, flags(), state, offsets::EXIT_REQUEST as i32);
+    let req = b
+        .ins()
+        .load(types::I64, flags(), state, offsets::EXIT_REQUEST as i32);
     let stop = b.create_block();
     let body = b.create_block();
     b.ins().brif(req, stop, &[], body, &[]);

@@ -61,7 +61,7 @@ table! {
     "Loads and stores": [
         ("LDXR/STXR family", "ss001000oLoSSSSSoTTTTTnnnnnttttt", ldst::exclusive),
         ("LDR (literal)", "oo011v00iiiiiiiiiiiiiiiiiiittttt", ldst::load_literal),
-        ("LDP/STP (and LDNP/STNP, LDPSW)", "oo101vtttLiiiiiiiuuuuunnnnnttttt", ldst::pair),
+        ("LDP/STP (and LDNP/STNP, LDPSW)", "oo101v0ttLiiiiiiiuuuuunnnnnttttt", ldst::pair),
         ("LDR/STR (register offset)", "ss111v00oo1mmmmmxxxS10nnnnnttttt", ldst::reg_offset),
         ("LDR/STR (immediate, unscaled/pre/post)", "ss111v00oo0iiiiiiiiiwwnnnnnttttt", ldst::reg_imm9),
         ("LDR/STR (unsigned offset)", "ss111v01ooiiiiiiiiiiiinnnnnttttt", ldst::reg_uimm),
@@ -99,10 +99,12 @@ table! {
         ("AdvSIMD three different", "0qu01110ss1mmmmmoooo00nnnnnddddd", simd::three_diff),
         ("AdvSIMD two-register misc", "0qu01110ss10000ooooo10nnnnnddddd", simd::two_misc),
         ("AdvSIMD across lanes", "0qu01110ss11000ooooo10nnnnnddddd", simd::across),
+        ("AdvSIMD vector x indexed element", "0qu01111ssLMmmmmoooo_0nnnnnddddd", simd::by_element),
         ("AdvSIMD shift by immediate", "0qu011110hhhhbbbooooo1nnnnnddddd", simd::shift_imm),
         ("UZP/TRN/ZIP (permute)", "0q001110ss0mmmmm0ooo10nnnnnddddd", simd::permute),
         ("EXT", "0q101110000mmmmm0iiii0nnnnnddddd", simd::ext),
         ("TBL/TBX", "0q001110000mmmmm0llo00nnnnnddddd", simd::tbl),
+        ("DUP (element, scalar)", "01011110000iiiii000001nnnnnddddd", simd::dup_scalar),
         ("ADDP (scalar)", "0101111011110001101110nnnnnddddd", simd::addp_scalar),
         ("AdvSIMD scalar three same (64-bit)", "01u11110111mmmmmooooo1nnnnnddddd", simd::scalar_three_same),
         ("AdvSIMD scalar shift by immediate", "01u111110hhhhbbbooooo1nnnnnddddd", simd::scalar_shift_imm),
@@ -140,7 +142,10 @@ fn compiled() -> &'static [Compiled] {
 
 /// The table entry that decodes `word`, if any.
 pub fn lookup(word: u32) -> Option<&'static Entry> {
-    compiled().iter().position(|c| word & c.mask == c.value).map(|i| &TABLE[i])
+    compiled()
+        .iter()
+        .position(|c| word & c.mask == c.value)
+        .map(|i| &TABLE[i])
 }
 
 pub(crate) fn translate_insn(ctx: &mut Ctx, word: u32) -> Flow {
@@ -158,7 +163,11 @@ pub(crate) fn unsupported(ctx: &Ctx) -> Flow {
     } else {
         TrapKind::Undefined(ctx.insn)
     };
-    Flow::End(Exit::Trap { kind, pc: ctx.pc, resume: ctx.pc })
+    Flow::End(Exit::Trap {
+        kind,
+        pc: ctx.pc,
+        resume: ctx.pc,
+    })
 }
 
 /// Bits `hi..=lo` of `x`.
@@ -194,6 +203,19 @@ mod tests {
         assert_eq!(lookup(0x9100_0420).unwrap().name, "ADD/SUB (immediate)"); // add x0, x1, #1
         assert_eq!(lookup(0xd65f_03c0).unwrap().name, "RET");
         assert_eq!(lookup(0xd400_0001).unwrap().name, "SVC");
-        assert_eq!(lookup(0xa9bf_7bfd).unwrap().name, "LDP/STP (and LDNP/STNP, LDPSW)"); // stp x29, x30, [sp, #-16]!
+        assert_eq!(
+            lookup(0xa9bf_7bfd).unwrap().name,
+            "LDP/STP (and LDNP/STNP, LDPSW)"
+        ); // stp x29, x30, [sp, #-16]!
+    }
+}
+#[cfg(test)]
+mod more_tests {
+    #[test]
+    fn mov_register() {
+        assert_eq!(
+            super::lookup(0xaa00_03e5).map(|e| e.name),
+            Some("Logical (shifted register)")
+        );
     }
 }

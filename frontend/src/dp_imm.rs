@@ -28,7 +28,12 @@ pub(crate) fn add_sub_imm(c: &mut Ctx, w: u32) -> Flow {
     let b = c.cw(sf, imm);
     let r = c.bin(if sub { BinOp::Sub } else { BinOp::Add }, a, b);
     if s {
-        c.set_nzcv(if sub { NzcvOp::Sub } else { NzcvOp::Add }, a, b, Value::NONE);
+        c.set_nzcv(
+            if sub { NzcvOp::Sub } else { NzcvOp::Add },
+            a,
+            b,
+            Value::NONE,
+        );
         c.xw(rd, r);
     } else {
         c.xw_sp(rd, r);
@@ -37,7 +42,13 @@ pub(crate) fn add_sub_imm(c: &mut Ctx, w: u32) -> Flow {
 }
 
 /// DecodeBitMasks(N, imms, immr, immediate=true) → (wmask, tmask), or None if reserved.
-pub(crate) fn decode_bit_masks(n: bool, imms: u32, immr: u32, immediate: bool, datasize: u32) -> Option<(u64, u64)> {
+pub(crate) fn decode_bit_masks(
+    n: bool,
+    imms: u32,
+    immr: u32,
+    immediate: bool,
+    datasize: u32,
+) -> Option<(u64, u64)> {
     let combined = ((n as u32) << 6) | (!imms & 0x3f);
     if combined == 0 {
         return None;
@@ -84,7 +95,8 @@ pub(crate) fn logical_imm(c: &mut Ctx, w: u32) -> Flow {
         return c.undefined();
     }
     let datasize = if sf { 64 } else { 32 };
-    let Some((imm, _)) = decode_bit_masks(n, bits(w, 15, 10), bits(w, 21, 16), true, datasize) else {
+    let Some((imm, _)) = decode_bit_masks(n, bits(w, 15, 10), bits(w, 21, 16), true, datasize)
+    else {
         return c.undefined();
     };
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
@@ -217,10 +229,16 @@ mod tests {
         // and x0, x0, #0xff  => N=1 immr=0 imms=7
         assert_eq!(decode_bit_masks(true, 7, 0, true, 64).unwrap().0, 0xff);
         // 0x5555555555555555 => N=0 immr=0 imms=0b111100
-        assert_eq!(decode_bit_masks(false, 0b111100, 0, true, 64).unwrap().0, 0x5555_5555_5555_5555);
+        assert_eq!(
+            decode_bit_masks(false, 0b111100, 0, true, 64).unwrap().0,
+            0x5555_5555_5555_5555
+        );
         // all ones is reserved for immediates
         assert!(decode_bit_masks(true, 0b111111, 0, true, 64).is_none());
         // w: 0xfffffff0 => N=0 immr=28 imms=27
-        assert_eq!(decode_bit_masks(false, 27, 28, true, 32).unwrap().0, 0xffff_fff0);
+        assert_eq!(
+            decode_bit_masks(false, 27, 28, true, 32).unwrap().0,
+            0xffff_fff0
+        );
     }
 }

@@ -53,10 +53,23 @@ pub(crate) fn logical_shifted(c: &mut Ctx, w: u32) -> Flow {
     Flow::Next
 }
 
-fn add_sub_finish(c: &mut Ctx, sub: bool, s: bool, a: Value, b: Value, rd: u32, rd_is_sp: bool) -> Flow {
+fn add_sub_finish(
+    c: &mut Ctx,
+    sub: bool,
+    s: bool,
+    a: Value,
+    b: Value,
+    rd: u32,
+    rd_is_sp: bool,
+) -> Flow {
     let r = c.bin(if sub { BinOp::Sub } else { BinOp::Add }, a, b);
     if s {
-        c.set_nzcv(if sub { NzcvOp::Sub } else { NzcvOp::Add }, a, b, Value::NONE);
+        c.set_nzcv(
+            if sub { NzcvOp::Sub } else { NzcvOp::Add },
+            a,
+            b,
+            Value::NONE,
+        );
     }
     if rd_is_sp && !s {
         c.xw_sp(rd, r);
@@ -83,7 +96,11 @@ pub(crate) fn add_sub_shifted(c: &mut Ctx, w: u32) -> Flow {
 /// ExtendReg(Rm, option, shift).
 pub(crate) fn extend_reg(c: &mut Ctx, rm: u32, option: u32, shift: u32, sf: bool) -> Value {
     let v = c.xr(rm, option & 3 == 3);
-    let v = if option & 3 == 3 { v } else { c.b.un(UnOp::Zext, v) };
+    let v = if option & 3 == 3 {
+        v
+    } else {
+        c.b.un(UnOp::Zext, v)
+    };
     // v is now I64 holding the (zero-extended) source
     let v = match option {
         0 => {
@@ -134,7 +151,11 @@ pub(crate) fn adc_sbc(c: &mut Ctx, w: u32) -> Flow {
     let b0 = c.xr(rm, sf);
     let b = if sub { c.b.un(UnOp::Not, b0) } else { b0 };
     let carry = c.carry();
-    let cw = if sf { carry } else { c.b.un(UnOp::Trunc, carry) };
+    let cw = if sf {
+        carry
+    } else {
+        c.b.un(UnOp::Trunc, carry)
+    };
     let t = c.bin(BinOp::Add, a, b);
     let r = c.bin(BinOp::Add, t, cw);
     if s {
@@ -151,8 +172,17 @@ pub(crate) fn cond_compare(c: &mut Ctx, w: u32) -> Flow {
     let nzcv = (bits(w, 3, 0) as u64) << 28;
     let rn = bits(w, 9, 5);
     let a = c.xr(rn, sf);
-    let b = if bit(w, 11) { c.cw(sf, bits(w, 20, 16) as u64) } else { c.xr(bits(w, 20, 16), sf) };
-    let f = c.b.nzcv(if sub { NzcvOp::Sub } else { NzcvOp::Add }, a, b, Value::NONE);
+    let b = if bit(w, 11) {
+        c.cw(sf, bits(w, 20, 16) as u64)
+    } else {
+        c.xr(bits(w, 20, 16), sf)
+    };
+    let f = c.b.nzcv(
+        if sub { NzcvOp::Sub } else { NzcvOp::Add },
+        a,
+        b,
+        Value::NONE,
+    );
     let holds = c.cond(cond);
     let k = c.c64(nzcv);
     let r = c.b.select(holds, f, k);
@@ -187,7 +217,12 @@ pub(crate) fn dp3(c: &mut Ctx, w: u32) -> Flow {
     let sf = bit(w, 31);
     let op31 = bits(w, 23, 21);
     let o0 = bit(w, 15);
-    let (rm, ra, rn, rd) = (bits(w, 20, 16), bits(w, 14, 10), bits(w, 9, 5), bits(w, 4, 0));
+    let (rm, ra, rn, rd) = (
+        bits(w, 20, 16),
+        bits(w, 14, 10),
+        bits(w, 9, 5),
+        bits(w, 4, 0),
+    );
     if bits(w, 30, 29) != 0 {
         return c.undefined();
     }
@@ -222,7 +257,15 @@ pub(crate) fn dp3(c: &mut Ctx, w: u32) -> Flow {
         2 | 6 if sf && !o0 => {
             let a = c.xr(rn, true);
             let b = c.xr(rm, true);
-            c.bin(if op31 == 2 { BinOp::SMulH } else { BinOp::UMulH }, a, b)
+            c.bin(
+                if op31 == 2 {
+                    BinOp::SMulH
+                } else {
+                    BinOp::UMulH
+                },
+                a,
+                b,
+            )
         }
         _ => return unsupported(c),
     };

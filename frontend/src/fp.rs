@@ -60,19 +60,33 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
         }
         return Flow::Next;
     }
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let ity = Ctx::ty(sf);
     match (rm, opcode) {
         (0, 2) | (0, 3) => {
             let x = c.xr(rn, sf);
-            let op = if opcode == 2 { CvtOp::SToF } else { CvtOp::UToF };
+            let op = if opcode == 2 {
+                CvtOp::SToF
+            } else {
+                CvtOp::UToF
+            };
             let f = c.b.cvt(op, x, ft);
             c.vw_scalar(rd, f);
         }
         (_, 0) | (_, 1) | (0, 4) | (0, 5) => {
-            let mode = if opcode >= 4 { RoundMode::Away } else { rmode(rm) };
+            let mode = if opcode >= 4 {
+                RoundMode::Away
+            } else {
+                rmode(rm)
+            };
             let f = c.fr(rn, ft);
-            let op = if opcode & 1 == 0 { CvtOp::FToS(mode) } else { CvtOp::FToU(mode) };
+            let op = if opcode & 1 == 0 {
+                CvtOp::FToS(mode)
+            } else {
+                CvtOp::FToU(mode)
+            };
             let x = c.b.cvt(op, f, ity);
             c.xw(rd, x);
         }
@@ -82,7 +96,9 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let opcode = bits(w, 20, 15);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let a = c.fr(rn, ft);
@@ -111,11 +127,20 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_compare(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let (rm, rn) = (bits(w, 20, 16), bits(w, 9, 5));
     let a = c.fr(rn, ft);
     let b = if bit(w, 3) {
-        let z = c.b.iconst(if ft == Type::F32 { Type::I32 } else { Type::I64 }, 0);
+        let z = c.b.iconst(
+            if ft == Type::F32 {
+                Type::I32
+            } else {
+                Type::I64
+            },
+            0,
+        );
         c.b.un(UnOp::Bitcast, z)
     } else {
         c.fr(rm, ft)
@@ -140,7 +165,9 @@ fn expand_imm(imm8: u32, ft: Type) -> u64 {
 }
 
 pub(crate) fn fp_imm(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     if bits(w, 9, 5) != 0 {
         return c.undefined();
     }
@@ -151,7 +178,9 @@ pub(crate) fn fp_imm(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let (rm, rn) = (bits(w, 20, 16), bits(w, 9, 5));
     let cond = bits(w, 15, 12);
     let a = c.fr(rn, ft);
@@ -165,7 +194,9 @@ pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp2(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
     let op = match bits(w, 15, 12) {
         0 | 8 => FpOp::Mul,
@@ -189,7 +220,9 @@ pub(crate) fn fp_dp2(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_csel(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
     let a = c.fr(rn, ft);
     let b = c.fr(rm, ft);
@@ -200,9 +233,16 @@ pub(crate) fn fp_csel(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp3(c: &mut Ctx, w: u32) -> Flow {
-    let Some(ft) = fty(w) else { return unsupported(c) };
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
     let (o1, o0) = (bit(w, 21), bit(w, 15));
-    let (rm, ra, rn, rd) = (bits(w, 20, 16), bits(w, 14, 10), bits(w, 9, 5), bits(w, 4, 0));
+    let (rm, ra, rn, rd) = (
+        bits(w, 20, 16),
+        bits(w, 14, 10),
+        bits(w, 9, 5),
+        bits(w, 4, 0),
+    );
     let none = Value::NONE;
     let mut n = c.fr(rn, ft);
     let m = c.fr(rm, ft);

@@ -54,7 +54,11 @@ fn store_v(c: &mut Ctx, rt: u32, addr: Value, size: u8) {
 #[derive(Clone, Copy)]
 enum Access {
     StoreX(u8),
-    LoadX { size: u8, signed: bool, signed32: bool },
+    LoadX {
+        size: u8,
+        signed: bool,
+        signed32: bool,
+    },
     StoreV(u8),
     LoadV(u8),
     Prefetch,
@@ -65,10 +69,22 @@ fn classify(size: u32, v: bool, opc: u32) -> Option<Access> {
     Some(if !v {
         match opc {
             0 => Access::StoreX(sz),
-            1 => Access::LoadX { size: sz, signed: false, signed32: false },
+            1 => Access::LoadX {
+                size: sz,
+                signed: false,
+                signed32: false,
+            },
             2 if size == 3 => Access::Prefetch,
-            2 => Access::LoadX { size: sz, signed: true, signed32: false },
-            _ if size <= 1 => Access::LoadX { size: sz, signed: true, signed32: true },
+            2 => Access::LoadX {
+                size: sz,
+                signed: true,
+                signed32: false,
+            },
+            _ if size <= 1 => Access::LoadX {
+                size: sz,
+                signed: true,
+                signed32: true,
+            },
             _ => return None,
         }
     } else {
@@ -91,7 +107,11 @@ fn classify(size: u32, v: bool, opc: u32) -> Option<Access> {
 fn access(c: &mut Ctx, a: Access, rt: u32, addr: Value) {
     match a {
         Access::StoreX(s) => store_x(c, rt, addr, s),
-        Access::LoadX { size, signed, signed32 } => load_x(c, rt, addr, size, signed, signed32),
+        Access::LoadX {
+            size,
+            signed,
+            signed32,
+        } => load_x(c, rt, addr, size, signed, signed32),
         Access::StoreV(s) => store_v(c, rt, addr, s),
         Access::LoadV(s) => load_v(c, rt, addr, s),
         Access::Prefetch => {}
@@ -108,7 +128,9 @@ fn access_size(a: Access) -> u32 {
 
 pub(crate) fn reg_uimm(c: &mut Ctx, w: u32) -> Flow {
     let (size, v, opc) = (bits(w, 31, 30), bit(w, 26), bits(w, 23, 22));
-    let Some(a) = classify(size, v, opc) else { return c.undefined() };
+    let Some(a) = classify(size, v, opc) else {
+        return c.undefined();
+    };
     let scale = access_size(a).trailing_zeros();
     let (rn, rt) = (bits(w, 9, 5), bits(w, 4, 0));
     let base = c.base(rn);
@@ -119,7 +141,9 @@ pub(crate) fn reg_uimm(c: &mut Ctx, w: u32) -> Flow {
 
 pub(crate) fn reg_imm9(c: &mut Ctx, w: u32) -> Flow {
     let (size, v, opc) = (bits(w, 31, 30), bit(w, 26), bits(w, 23, 22));
-    let Some(a) = classify(size, v, opc) else { return c.undefined() };
+    let Some(a) = classify(size, v, opc) else {
+        return c.undefined();
+    };
     let mode = bits(w, 11, 10);
     let imm = sext(bits(w, 20, 12), 9);
     let (rn, rt) = (bits(w, 9, 5), bits(w, 4, 0));
@@ -148,7 +172,9 @@ pub(crate) fn reg_imm9(c: &mut Ctx, w: u32) -> Flow {
 
 pub(crate) fn reg_offset(c: &mut Ctx, w: u32) -> Flow {
     let (size, v, opc) = (bits(w, 31, 30), bit(w, 26), bits(w, 23, 22));
-    let Some(a) = classify(size, v, opc) else { return c.undefined() };
+    let Some(a) = classify(size, v, opc) else {
+        return c.undefined();
+    };
     let option = bits(w, 15, 13);
     if option & 2 == 0 {
         return c.undefined();
@@ -182,7 +208,7 @@ pub(crate) fn load_literal(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn pair(c: &mut Ctx, w: u32) -> Flow {
-    let (opc, v, ty, l) = (bits(w, 31, 30), bit(w, 26), bits(w, 25, 23), bit(w, 22));
+    let (opc, v, ty, l) = (bits(w, 31, 30), bit(w, 26), bits(w, 24, 23), bit(w, 22));
     if ty > 3 {
         return unsupported(c);
     }
@@ -202,8 +228,18 @@ pub(crate) fn pair(c: &mut Ctx, w: u32) -> Flow {
     let addr2 = add_imm(c, addr, size as i64);
     if l {
         if v {
-            let a = c.b.load(if size == 16 { Type::V128 } else { Type::I64 }, size, false, addr);
-            let b = c.b.load(if size == 16 { Type::V128 } else { Type::I64 }, size, false, addr2);
+            let a = c.b.load(
+                if size == 16 { Type::V128 } else { Type::I64 },
+                size,
+                false,
+                addr,
+            );
+            let b = c.b.load(
+                if size == 16 { Type::V128 } else { Type::I64 },
+                size,
+                false,
+                addr2,
+            );
             if size == 16 {
                 c.vw(rt, a);
                 c.vw(rt2, b);
@@ -239,7 +275,12 @@ pub(crate) fn pair(c: &mut Ctx, w: u32) -> Flow {
 pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
     let size = bits(w, 31, 30);
     let (o2, l, o1, o0) = (bit(w, 23), bit(w, 22), bit(w, 21), bit(w, 15));
-    let (rs, rt2, rn, rt) = (bits(w, 20, 16), bits(w, 14, 10), bits(w, 9, 5), bits(w, 4, 0));
+    let (rs, rt2, rn, rt) = (
+        bits(w, 20, 16),
+        bits(w, 14, 10),
+        bits(w, 9, 5),
+        bits(w, 4, 0),
+    );
     let sz = 1u8 << size;
     let addr = c.base(rn);
     match (o2, o1) {
@@ -251,7 +292,10 @@ pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
                 c.b.set(Reg::ExclVal, v);
             } else {
                 let v = c.xr(rt, true);
-                let st = c.b.call(Helper::StoreExclusive { size: sz }, [addr, v, Value::NONE, Value::NONE]);
+                let st = c.b.call(
+                    Helper::StoreExclusive { size: sz },
+                    [addr, v, Value::NONE, Value::NONE],
+                );
                 let none = c.c64(u64::MAX);
                 c.b.set(Reg::ExclAddr, none);
                 let st = c.b.un(UnOp::Trunc, st);
@@ -275,7 +319,10 @@ pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
             } else {
                 let a = c.xr(rt, true);
                 let b = c.xr(rt2, true);
-                let st = c.b.call(Helper::StoreExclusivePair { size: esz }, [addr, a, b, Value::NONE]);
+                let st = c.b.call(
+                    Helper::StoreExclusivePair { size: esz },
+                    [addr, a, b, Value::NONE],
+                );
                 let none = c.c64(u64::MAX);
                 c.b.set(Reg::ExclAddr, none);
                 let st = c.b.un(UnOp::Trunc, st);
@@ -297,7 +344,10 @@ pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
             // CAS, CASA, CASL, CASAL
             let expected = c.xr(rs, true);
             let new = c.xr(rt, true);
-            let old = c.b.call(Helper::CompareAndSwap { size: sz }, [addr, expected, new, Value::NONE]);
+            let old = c.b.call(
+                Helper::CompareAndSwap { size: sz },
+                [addr, expected, new, Value::NONE],
+            );
             c.xw(rs, old);
         }
         _ => return unsupported(c),
@@ -311,28 +361,100 @@ pub(crate) fn simd_multi(c: &mut Ctx, w: u32) -> Flow {
     let l = bit(w, 22);
     let post = bit(w, 23);
     let opcode = bits(w, 15, 12);
+    let size = bits(w, 11, 10);
     let (rm, rn, rt) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
-    let nregs = match opcode {
-        0b0111 => 1,
-        0b1010 => 2,
-        0b0110 => 3,
-        0b0010 => 4,
-        _ => return unsupported(c),
+    // (registers, structure elements): LD1 with 1-4 registers, LD2/LD3/LD4.
+    let (nregs, selem) = match opcode {
+        0b0111 => (1, 1),
+        0b1010 => (2, 1),
+        0b0110 => (3, 1),
+        0b0010 => (4, 1),
+        0b1000 => (2, 2),
+        0b0100 => (3, 3),
+        0b0000 => (4, 4),
+        _ => return c.undefined(),
     };
+    if selem > 1 && size == 3 && !q {
+        return c.undefined();
+    }
     let bytes: u8 = if q { 16 } else { 8 };
+    let esize = 8u32 << size;
     let base = c.base(rn);
-    for i in 0..nregs {
-        let r = (rt + i) % 32;
-        let addr = add_imm(c, base, i as i64 * bytes as i64);
+    let total = nregs as i64 * bytes as i64;
+    if selem == 1 {
+        for i in 0..nregs {
+            let r = (rt + i) % 32;
+            let addr = add_imm(c, base, i as i64 * bytes as i64);
+            if l {
+                load_v(c, r, addr, bytes);
+            } else {
+                store_v(c, r, addr, bytes);
+            }
+        }
+    } else if selem == 3 {
+        structure3(c, l, q, esize, rt, base);
+    } else {
+        // LD2/LD4 de-interleave with UZP, ST2/ST4 interleave with ZIP (64-bit forms use the
+        // permutes' 64-bit variant, imm = 1).
+        let half = (!q) as u8;
+        let perm = |c: &mut Ctx, op: VecOp, a: Value, b: Value| {
+            c.b.vec(op, esize as u8, half, a, b, Value::NONE)
+        };
         if l {
-            load_v(c, r, addr, bytes);
+            let raw: Vec<Value> = (0..nregs)
+                .map(|i| {
+                    let addr = add_imm(c, base, i as i64 * bytes as i64);
+                    load_raw_v(c, addr, bytes)
+                })
+                .collect();
+            let out = if selem == 2 {
+                vec![
+                    perm(c, VecOp::Uzp1, raw[0], raw[1]),
+                    perm(c, VecOp::Uzp2, raw[0], raw[1]),
+                ]
+            } else {
+                let e0 = perm(c, VecOp::Uzp1, raw[0], raw[1]);
+                let o0 = perm(c, VecOp::Uzp2, raw[0], raw[1]);
+                let e1 = perm(c, VecOp::Uzp1, raw[2], raw[3]);
+                let o1 = perm(c, VecOp::Uzp2, raw[2], raw[3]);
+                vec![
+                    perm(c, VecOp::Uzp1, e0, e1),
+                    perm(c, VecOp::Uzp1, o0, o1),
+                    perm(c, VecOp::Uzp2, e0, e1),
+                    perm(c, VecOp::Uzp2, o0, o1),
+                ]
+            };
+            for (i, v) in out.into_iter().enumerate() {
+                c.vw((rt + i as u32) % 32, v);
+            }
         } else {
-            store_v(c, r, addr, bytes);
+            let regs: Vec<Value> = (0..nregs).map(|i| c.vr((rt + i) % 32)).collect();
+            let out = if selem == 2 {
+                vec![
+                    perm(c, VecOp::Zip1, regs[0], regs[1]),
+                    perm(c, VecOp::Zip2, regs[0], regs[1]),
+                ]
+            } else {
+                let lo02 = perm(c, VecOp::Zip1, regs[0], regs[2]);
+                let lo13 = perm(c, VecOp::Zip1, regs[1], regs[3]);
+                let hi02 = perm(c, VecOp::Zip2, regs[0], regs[2]);
+                let hi13 = perm(c, VecOp::Zip2, regs[1], regs[3]);
+                vec![
+                    perm(c, VecOp::Zip1, lo02, lo13),
+                    perm(c, VecOp::Zip2, lo02, lo13),
+                    perm(c, VecOp::Zip1, hi02, hi13),
+                    perm(c, VecOp::Zip2, hi02, hi13),
+                ]
+            };
+            for (i, v) in out.into_iter().enumerate() {
+                let addr = add_imm(c, base, i as i64 * bytes as i64);
+                store_raw_v(c, addr, v, bytes);
+            }
         }
     }
     if post {
         let nb = if rm == 31 {
-            add_imm(c, base, nregs as i64 * bytes as i64)
+            add_imm(c, base, total)
         } else {
             let m = c.xr(rm, true);
             c.bin(BinOp::Add, base, m)
@@ -340,6 +462,74 @@ pub(crate) fn simd_multi(c: &mut Ctx, w: u32) -> Flow {
         c.xw_sp(rn, nb);
     }
     Flow::Next
+}
+
+/// LD3/ST3 (multiple structures), element by element.
+fn structure3(c: &mut Ctx, l: bool, q: bool, esize: u32, rt: u32, base: Value) {
+    let ebytes = (esize / 8) as i64;
+    let elems = if q { 128 / esize } else { 64 / esize };
+    let mut regs: Vec<Value> = (0..3)
+        .map(|r| {
+            if l {
+                c.b.vconst(0)
+            } else {
+                c.vr((rt + r) % 32)
+            }
+        })
+        .collect();
+    for e in 0..elems {
+        for (r, reg) in regs.iter_mut().enumerate() {
+            let addr = add_imm(c, base, (e as i64 * 3 + r as i64) * ebytes);
+            if l {
+                let v = c.b.load(Type::I64, ebytes as u8, false, addr);
+                let vv = c.b.un(UnOp::VFromLow, v);
+                *reg = c.b.vec(
+                    VecOp::InsElem,
+                    esize as u8,
+                    (e << 4) as u8,
+                    *reg,
+                    vv,
+                    Value::NONE,
+                );
+            } else {
+                let x = c.b.vec(
+                    VecOp::DupElem,
+                    esize as u8,
+                    e as u8,
+                    *reg,
+                    Value::NONE,
+                    Value::NONE,
+                );
+                let lo = c.b.un(UnOp::VLow, x);
+                c.b.store(ebytes as u8, addr, lo);
+            }
+        }
+    }
+    if l {
+        for (r, v) in regs.into_iter().enumerate() {
+            c.vw((rt + r as u32) % 32, v);
+        }
+    }
+}
+
+/// Loads 8 or 16 bytes as a vector (8 bytes land in the low half, the rest zero).
+fn load_raw_v(c: &mut Ctx, addr: Value, bytes: u8) -> Value {
+    if bytes == 16 {
+        c.b.load(Type::V128, 16, false, addr)
+    } else {
+        let v = c.b.load(Type::I64, bytes, false, addr);
+        c.b.un(UnOp::VFromLow, v)
+    }
+}
+
+/// Stores the low 8 or all 16 bytes of a vector value.
+fn store_raw_v(c: &mut Ctx, addr: Value, v: Value, bytes: u8) {
+    if bytes == 16 {
+        c.b.store(16, addr, v);
+    } else {
+        let lo = c.b.un(UnOp::VLow, v);
+        c.b.store(bytes, addr, lo);
+    }
 }
 
 /// LD1/ST1 (single structure) and LD1R.
@@ -368,7 +558,14 @@ pub(crate) fn simd_single(c: &mut Ctx, w: u32) -> Flow {
     if replicate {
         let v = c.b.load(Type::I64, bytes, false, base);
         let vv = c.b.un(UnOp::VFromLow, v);
-        let mut d = c.b.vec(VecOp::DupScalar, esize as u8, 0, vv, Value::NONE, Value::NONE);
+        let mut d = c.b.vec(
+            VecOp::DupScalar,
+            esize as u8,
+            0,
+            vv,
+            Value::NONE,
+            Value::NONE,
+        );
         if !q {
             d = c.b.vec(VecOp::ZeroHigh, 64, 0, d, Value::NONE, Value::NONE);
         }
@@ -377,11 +574,25 @@ pub(crate) fn simd_single(c: &mut Ctx, w: u32) -> Flow {
         let v = c.b.load(Type::I64, bytes, false, base);
         let vv = c.b.un(UnOp::VFromLow, v);
         let old = c.vr(rt);
-        let d = c.b.vec(VecOp::InsElem, esize as u8, (index << 4) as u8, old, vv, Value::NONE);
+        let d = c.b.vec(
+            VecOp::InsElem,
+            esize as u8,
+            (index << 4) as u8,
+            old,
+            vv,
+            Value::NONE,
+        );
         c.vw(rt, d);
     } else {
         let old = c.vr(rt);
-        let e = c.b.vec(VecOp::DupElem, esize as u8, index as u8, old, Value::NONE, Value::NONE);
+        let e = c.b.vec(
+            VecOp::DupElem,
+            esize as u8,
+            index as u8,
+            old,
+            Value::NONE,
+            Value::NONE,
+        );
         let lo = c.b.un(UnOp::VLow, e);
         c.b.store(bytes, base, lo);
     }

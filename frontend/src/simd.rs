@@ -3,7 +3,7 @@
 
 use crate::decode::{bit, bits, unsupported};
 use crate::translator::{Ctx, Flow};
-use ir::{BinOp, CmpOp, UnOp, Value, VecOp};
+use ir::{BinOp, CmpOp, CvtOp, RoundMode, Type, UnOp, Value, VecOp};
 
 const N: Value = Value::NONE;
 
@@ -16,7 +16,11 @@ impl Ctx {
     }
     /// Writes a vector result, clearing bits 127:64 for 64-bit (Q = 0) forms.
     fn vw_q(&mut self, rd: u32, q: bool, v: Value) {
-        let v = if q { v } else { self.v1(VecOp::ZeroHigh, 64, 0, v) };
+        let v = if q {
+            v
+        } else {
+            self.v1(VecOp::ZeroHigh, 64, 0, v)
+        };
         self.vw(rd, v);
     }
 }
@@ -128,7 +132,13 @@ fn expand_imm(op: bool, cmode: u32, imm8: u64) -> u64 {
                     let b = imm8 | imm8 << 8;
                     rep16(b)
                 } else {
-                    (0..8).fold(0u64, |acc, i| if imm8 >> i & 1 != 0 { acc | 0xff << (8 * i) } else { acc })
+                    (0..8).fold(0u64, |acc, i| {
+                        if imm8 >> i & 1 != 0 {
+                            acc | 0xff << (8 * i)
+                        } else {
+                            acc
+                        }
+                    })
                 }
             } else if !op {
                 // FMOV (vector, single)
@@ -210,24 +220,73 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
         (7, _) => c.v2(if u { VecOp::CmHs } else { VecOp::CmGe }, esize, 0, n, m),
         (12, _) if size < 3 => c.v2(if u { VecOp::UMax } else { VecOp::SMax }, esize, 0, n, m),
         (13, _) if size < 3 => c.v2(if u { VecOp::UMin } else { VecOp::SMin }, esize, 0, n, m),
-        (20, _) if size < 3 => c.v2(if u { VecOp::UMaxP } else { VecOp::SMaxP }, esize, half, n, m),
-        (21, _) if size < 3 => c.v2(if u { VecOp::UMinP } else { VecOp::SMinP }, esize, half, n, m),
+        (20, _) if size < 3 => c.v2(
+            if u { VecOp::UMaxP } else { VecOp::SMaxP },
+            esize,
+            half,
+            n,
+            m,
+        ),
+        (21, _) if size < 3 => c.v2(
+            if u { VecOp::UMinP } else { VecOp::SMinP },
+            esize,
+            half,
+            n,
+            m,
+        ),
         (23, false) => c.v2(VecOp::AddP, esize, half, n, m),
         (19, false) if size < 3 => c.v2(VecOp::Mul, esize, 0, n, m),
         (18, _) if size < 3 => {
             let d = c.vr(rd);
-            c.b.vec(if u { VecOp::Mls } else { VecOp::Mla }, esize as u8, 0, d, n, m)
+            c.b.vec(
+                if u { VecOp::Mls } else { VecOp::Mla },
+                esize as u8,
+                0,
+                d,
+                n,
+                m,
+            )
         }
         (8, _) => c.v2(if u { VecOp::UShl } else { VecOp::SShl }, esize, 0, n, m),
         (5, true) => c.v2(VecOp::UQSub, esize, 0, n, m),
         (1, true) => c.v2(VecOp::UQAdd, esize, 0, n, m),
         // floating point: size<1> selects the second op of a pair, size<0> the precision
-        (26, false) => c.v2(if size >> 1 == 0 { VecOp::FAdd } else { VecOp::FSub }, fesize, 0, n, m),
+        (26, false) => c.v2(
+            if size >> 1 == 0 {
+                VecOp::FAdd
+            } else {
+                VecOp::FSub
+            },
+            fesize,
+            0,
+            n,
+            m,
+        ),
         (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, 0, n, m),
         (31, true) if size >> 1 == 0 => c.v2(VecOp::FDiv, fesize, 0, n, m),
-        (30, false) => c.v2(if size >> 1 == 0 { VecOp::FMax } else { VecOp::FMin }, fesize, 0, n, m),
+        (30, false) => c.v2(
+            if size >> 1 == 0 {
+                VecOp::FMax
+            } else {
+                VecOp::FMin
+            },
+            fesize,
+            0,
+            n,
+            m,
+        ),
         (28, false) if size >> 1 == 0 => c.v2(VecOp::FCmEq, fesize, 0, n, m),
-        (28, true) => c.v2(if size >> 1 == 0 { VecOp::FCmGe } else { VecOp::FCmGt }, fesize, 0, n, m),
+        (28, true) => c.v2(
+            if size >> 1 == 0 {
+                VecOp::FCmGe
+            } else {
+                VecOp::FCmGt
+            },
+            fesize,
+            0,
+            n,
+            m,
+        ),
         (25, false) if size >> 1 == 0 => {
             let d = c.vr(rd);
             c.b.vec(VecOp::FMla, fesize as u8, 0, d, n, m)
@@ -266,7 +325,26 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
             let ext = if u { VecOp::Uxtl } else { VecOp::Sxtl };
             let a = c.v1(ext, esize, 0, n);
             let b = c.v1(ext, esize, 0, m);
-            c.v2(if opcode == 0 { VecOp::Add } else { VecOp::Sub }, esize * 2, 0, a, b)
+            c.v2(
+                if opcode == 0 { VecOp::Add } else { VecOp::Sub },
+                esize * 2,
+                0,
+                a,
+                b,
+            )
+        }
+        1 | 3 => {
+            // UADDW/SADDW, USUBW/SSUBW: wide n, widened (upper half for "2") m
+            let ext = if u { VecOp::Uxtl } else { VecOp::Sxtl };
+            let wn = c.vr(rn);
+            let b = c.v1(ext, esize, 0, m);
+            c.v2(
+                if opcode == 1 { VecOp::Add } else { VecOp::Sub },
+                esize * 2,
+                0,
+                wn,
+                b,
+            )
         }
         _ => return unsupported(c),
     };
@@ -298,7 +376,11 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
         (11, false) => c.v1(VecOp::Abs, esize, 0, n),
         (11, true) => c.v1(VecOp::Neg, esize, 0, n),
         (2, true) if size < 3 => {
-            let src = if q { n } else { c.v1(VecOp::ZeroHigh, 64, 0, n) };
+            let src = if q {
+                n
+            } else {
+                c.v1(VecOp::ZeroHigh, 64, 0, n)
+            };
             c.v1(VecOp::UAddlp, esize, 0, src)
         }
         (18, false) if size < 3 => {
@@ -313,6 +395,18 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
                 return Flow::Next;
             }
             x
+        }
+        (19, true) if size < 3 => {
+            // SHLL / SHLL2: widen, then shift left by the source element size
+            let src = if q {
+                c.b.vec(VecOp::Ext, 8, 8, n, zero, N)
+            } else {
+                n
+            };
+            let wide = c.v1(VecOp::Uxtl, esize, 0, src);
+            let r = c.v1(VecOp::ShlImm, esize * 2, esize, wide);
+            c.vw(rd, r);
+            return Flow::Next;
         }
         (15, false) if size >= 2 => c.v1(VecOp::FAbs, fesize, 0, n),
         (15, true) if size >= 2 => c.v1(VecOp::FNeg, fesize, 0, n),
@@ -336,7 +430,11 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
         return c.undefined();
     }
     let n = c.vr(rn);
-    let src = if q { n } else { c.v1(VecOp::ZeroHigh, 64, 0, n) };
+    let src = if q {
+        n
+    } else {
+        c.v1(VecOp::ZeroHigh, 64, 0, n)
+    };
     let half = if q { 0 } else { 1 };
     let op = match (opcode, u) {
         (27, false) => VecOp::AddV,
@@ -366,7 +464,12 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
     }
     let n = c.vr(rn);
     let r = match (opcode, u) {
-        (0, _) => c.v1(if u { VecOp::UShrImm } else { VecOp::SShrImm }, esize, 2 * esize - immhb, n),
+        (0, _) => c.v1(
+            if u { VecOp::UShrImm } else { VecOp::SShrImm },
+            esize,
+            2 * esize - immhb,
+            n,
+        ),
         (10, false) => c.v1(VecOp::ShlImm, esize, immhb - esize, n),
         (16, false) if esize < 64 => {
             // SHRN/SHRN2: source elements are 2*esize
@@ -391,7 +494,11 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             };
             let x = c.v1(if u { VecOp::Uxtl } else { VecOp::Sxtl }, esize, 0, src);
             let sh = immhb - esize;
-            let r = if sh > 0 { c.v1(VecOp::ShlImm, esize * 2, sh, x) } else { x };
+            let r = if sh > 0 {
+                c.v1(VecOp::ShlImm, esize * 2, sh, x)
+            } else {
+                x
+            };
             c.vw(rd, r);
             return Flow::Next;
         }
@@ -450,7 +557,8 @@ pub(crate) fn tbl(c: &mut Ctx, w: u32) -> Flow {
     let t = c.vr(rn);
     let idx = c.vr(rm);
     let d = c.vr(rd);
-    let r = c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
+    let r =
+        c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
     c.vw_q(rd, q, r);
     Flow::Next
 }
@@ -551,6 +659,35 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
     let size = bits(w, 23, 22);
     let opcode = bits(w, 16, 12);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if opcode == 29 && size < 2 {
+        // SCVTF/UCVTF (scalar, integer in an FP register)
+        let (ity, fty) = if size == 0 {
+            (Type::I32, Type::F32)
+        } else {
+            (Type::I64, Type::F64)
+        };
+        let x = c.vr_scalar(rn, ity.bits());
+        let f = c.b.cvt(if u { CvtOp::UToF } else { CvtOp::SToF }, x, fty);
+        c.vw_scalar(rd, f);
+        return Flow::Next;
+    }
+    if opcode == 27 && size >= 2 {
+        // FCVTZS/FCVTZU (scalar, result in an FP register)
+        let (fty, ity) = if size == 2 {
+            (Type::F32, Type::I32)
+        } else {
+            (Type::F64, Type::I64)
+        };
+        let f = c.fr(rn, fty);
+        let op = if u {
+            CvtOp::FToU(RoundMode::Zero)
+        } else {
+            CvtOp::FToS(RoundMode::Zero)
+        };
+        let x = c.b.cvt(op, f, ity);
+        c.vw_scalar(rd, x);
+        return Flow::Next;
+    }
     if size != 3 {
         return unsupported(c);
     }
@@ -571,5 +708,96 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
     };
     let r = c.bin(BinOp::Sub, z, t);
     c.vw_scalar(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD vector x indexed element: MUL/MLA/MLS, SMULL/UMULL(2), FMUL/FMLA/FMLS.
+/// The indexed element is broadcast with DUP and the ordinary vector op applied.
+pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let (l, m, h) = (bit(w, 21) as u32, bit(w, 20) as u32, bit(w, 11) as u32);
+    let opcode = bits(w, 15, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let rm4 = bits(w, 19, 16);
+    let is_fp = matches!((opcode, u), (1, false) | (5, false) | (9, false));
+    if is_fp {
+        let (esize, index, rm) = match size {
+            2 => (32, h << 1 | l, m << 4 | rm4),
+            3 if l == 0 && q => (64, h, m << 4 | rm4),
+            3 => return c.undefined(),
+            _ => return unsupported(c), // half precision (FEAT_FP16) is not advertised
+        };
+        let vm = c.vr(rm);
+        let e = c.v1(VecOp::DupElem, esize, index, vm);
+        let n = c.vr(rn);
+        let r = match opcode {
+            9 => c.v2(VecOp::FMul, esize, 0, n, e),
+            _ => {
+                let n = if opcode == 5 {
+                    c.v1(VecOp::FNeg, esize, 0, n)
+                } else {
+                    n
+                };
+                let d = c.vr(rd);
+                c.b.vec(VecOp::FMla, esize as u8, 0, d, n, e)
+            }
+        };
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    let (esize, index, rm) = match size {
+        1 => (16u32, h << 2 | l << 1 | m, rm4),
+        2 => (32, h << 1 | l, m << 4 | rm4),
+        _ => return c.undefined(),
+    };
+    let vm = c.vr(rm);
+    let e = c.v1(VecOp::DupElem, esize, index, vm);
+    match (opcode, u) {
+        (8, false) | (0, true) | (4, true) => {
+            let n = c.vr(rn);
+            let r = match opcode {
+                8 => c.v2(VecOp::Mul, esize, 0, n, e),
+                _ => {
+                    let d = c.vr(rd);
+                    let op = if opcode == 0 { VecOp::Mla } else { VecOp::Mls };
+                    c.b.vec(op, esize as u8, 0, d, n, e)
+                }
+            };
+            c.vw_q(rd, q, r);
+        }
+        (10, _) => {
+            let mut n = c.vr(rn);
+            if q {
+                let k = c.b.vconst(0);
+                n = c.b.vec(VecOp::Ext, 8, 8, n, k, N);
+            }
+            let r = c.v2(if u { VecOp::UMull } else { VecOp::SMull }, esize, 0, n, e);
+            c.vw(rd, r);
+        }
+        _ => return unsupported(c),
+    }
+    Flow::Next
+}
+
+/// DUP (element, scalar): `mov d1, v1.d[1]` and narrower forms.
+pub(crate) fn dup_scalar(c: &mut Ctx, w: u32) -> Flow {
+    let imm5 = bits(w, 20, 16);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let tz = imm5.trailing_zeros();
+    if tz > 3 {
+        return c.undefined();
+    }
+    let esize = 8u32 << tz;
+    let index = imm5 >> (tz + 1);
+    let n = c.vr(rn);
+    let e = c.v1(VecOp::DupElem, esize, index, n);
+    let mut lo = c.b.un(UnOp::VLow, e);
+    if esize < 64 {
+        let m = c.c64((1u64 << esize) - 1);
+        lo = c.bin(BinOp::And, lo, m);
+    }
+    c.vw_scalar(rd, lo);
     Flow::Next
 }

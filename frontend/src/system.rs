@@ -20,7 +20,11 @@ pub(crate) fn cbz(c: &mut Ctx, w: u32) -> Flow {
     let v = c.xr(bits(w, 4, 0), sf);
     let z = c.cw(sf, 0);
     let cond = c.b.cmp(if nz { CmpOp::Ne } else { CmpOp::Eq }, v, z);
-    Flow::End(Exit::Branch { cond, taken: target, not_taken: c.pc + 4 })
+    Flow::End(Exit::Branch {
+        cond,
+        taken: target,
+        not_taken: c.pc + 4,
+    })
 }
 
 pub(crate) fn tbz(c: &mut Ctx, w: u32) -> Flow {
@@ -32,7 +36,11 @@ pub(crate) fn tbz(c: &mut Ctx, w: u32) -> Flow {
     let t = c.bin(BinOp::And, v, m);
     let z = c.c64(0);
     let cond = c.b.cmp(if nz { CmpOp::Ne } else { CmpOp::Eq }, t, z);
-    Flow::End(Exit::Branch { cond, taken: target, not_taken: c.pc + 4 })
+    Flow::End(Exit::Branch {
+        cond,
+        taken: target,
+        not_taken: c.pc + 4,
+    })
 }
 
 pub(crate) fn b_cond(c: &mut Ctx, w: u32) -> Flow {
@@ -42,20 +50,36 @@ pub(crate) fn b_cond(c: &mut Ctx, w: u32) -> Flow {
         return Flow::End(Exit::Jump(target));
     }
     let holds = c.cond(cond);
-    Flow::End(Exit::Branch { cond: holds, taken: target, not_taken: c.pc + 4 })
+    Flow::End(Exit::Branch {
+        cond: holds,
+        taken: target,
+        not_taken: c.pc + 4,
+    })
 }
 
 pub(crate) fn svc(c: &mut Ctx, w: u32) -> Flow {
     let imm = bits(w, 20, 5) as u16;
-    Flow::End(Exit::Trap { kind: TrapKind::Svc(imm), pc: c.pc, resume: c.pc + 4 })
+    Flow::End(Exit::Trap {
+        kind: TrapKind::Svc(imm),
+        pc: c.pc,
+        resume: c.pc + 4,
+    })
 }
 
 pub(crate) fn brk(c: &mut Ctx, w: u32) -> Flow {
-    Flow::End(Exit::Trap { kind: TrapKind::Brk(bits(w, 20, 5) as u16), pc: c.pc, resume: c.pc })
+    Flow::End(Exit::Trap {
+        kind: TrapKind::Brk(bits(w, 20, 5) as u16),
+        pc: c.pc,
+        resume: c.pc,
+    })
 }
 
 pub(crate) fn hlt(c: &mut Ctx, w: u32) -> Flow {
-    Flow::End(Exit::Trap { kind: TrapKind::Halt(bits(w, 20, 5) as u16), pc: c.pc, resume: c.pc })
+    Flow::End(Exit::Trap {
+        kind: TrapKind::Halt(bits(w, 20, 5) as u16),
+        pc: c.pc,
+        resume: c.pc,
+    })
 }
 
 /// NOP, YIELD, WFE, WFI, SEV, SEVL and the hint-space instructions of later extensions
@@ -115,7 +139,13 @@ pub(crate) fn sys(c: &mut Ctx, w: u32) -> Flow {
 
 /// System registers reachable from EL0 by MRS/MSR, as (op0, op1, CRn, CRm, op2).
 fn sysreg(w: u32) -> (u32, u32, u32, u32, u32) {
-    (2 + bits(w, 19, 19), bits(w, 18, 16), bits(w, 15, 12), bits(w, 11, 8), bits(w, 7, 5))
+    (
+        2 + bits(w, 19, 19),
+        bits(w, 18, 16),
+        bits(w, 15, 12),
+        bits(w, 11, 8),
+        bits(w, 7, 5),
+    )
 }
 
 /// DCZID_EL0: DC ZVA allowed, 64-byte blocks.

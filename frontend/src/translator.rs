@@ -79,7 +79,11 @@ impl Ctx {
     }
     /// Writes X[n] with register 31 as SP.
     pub fn xw_sp(&mut self, n: u32, v: Value) {
-        let v = if self.b.ty(v) == Type::I32 { self.b.un(UnOp::Zext, v) } else { v };
+        let v = if self.b.ty(v) == Type::I32 {
+            self.b.un(UnOp::Zext, v)
+        } else {
+            v
+        };
         self.b.set(Reg::X(n as u8), v);
     }
     /// Base address register for loads/stores (31 = SP), as I64.
@@ -154,13 +158,21 @@ impl Ctx {
         self.b.un(UnOp::Bitcast, i)
     }
     pub fn undefined(&self) -> Flow {
-        Flow::End(Exit::Trap { kind: TrapKind::Undefined(self.insn), pc: self.pc, resume: self.pc })
+        Flow::End(Exit::Trap {
+            kind: TrapKind::Undefined(self.insn),
+            pc: self.pc,
+            resume: self.pc,
+        })
     }
 }
 
 /// Translates the block starting at `pc`.
 pub fn translate_block(fetch: &mut dyn Fetch, pc: u64) -> Block {
-    let mut ctx = Ctx { b: Builder::new(), pc, insn: 0 };
+    let mut ctx = Ctx {
+        b: Builder::new(),
+        pc,
+        insn: 0,
+    };
     let mut n = 0u32;
     loop {
         let here = pc + 4 * n as u64;
@@ -168,7 +180,11 @@ pub fn translate_block(fetch: &mut dyn Fetch, pc: u64) -> Block {
             Some(w) => w,
             None => {
                 let exit = if n == 0 {
-                    Exit::Trap { kind: TrapKind::FetchFault, pc: here, resume: here }
+                    Exit::Trap {
+                        kind: TrapKind::FetchFault,
+                        pc: here,
+                        resume: here,
+                    }
                 } else {
                     Exit::Jump(here)
                 };

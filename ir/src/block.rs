@@ -58,12 +58,20 @@ pub enum Exit {
     /// Continue at a known address (chainable).
     Jump(u64),
     /// `cond` non-zero → `taken`, else `not_taken` (both chainable).
-    Branch { cond: Value, taken: u64, not_taken: u64 },
+    Branch {
+        cond: Value,
+        taken: u64,
+        not_taken: u64,
+    },
     /// Continue at a computed address (BR, BLR, RET): through the jump cache.
     Indirect(Value),
     /// Hand control to the system model. `pc` is the trapping instruction, `resume` where
     /// execution continues if the model returns.
-    Trap { kind: TrapKind, pc: u64, resume: u64 },
+    Trap {
+        kind: TrapKind,
+        pc: u64,
+        resume: u64,
+    },
 }
 
 /// A translated guest basic block.
@@ -93,7 +101,9 @@ pub struct Builder {
 
 impl Builder {
     pub fn new() -> Self {
-        Builder { insts: Vec::with_capacity(64) }
+        Builder {
+            insts: Vec::with_capacity(64),
+        }
     }
     pub fn push(&mut self, op: Op, ty: Type) -> Value {
         self.insts.push(Inst { op, ty });
@@ -125,7 +135,11 @@ impl Builder {
         self.push(Op::SetReg(r, v), Type::Void);
     }
     pub fn bin(&mut self, op: BinOp, a: Value, b: Value) -> Value {
-        let ty = if op == BinOp::VPair { Type::V128 } else { self.ty(a) };
+        let ty = if op == BinOp::VPair {
+            Type::V128
+        } else {
+            self.ty(a)
+        };
         self.push(Op::Bin(op, a, b), ty)
     }
     pub fn add(&mut self, a: Value, b: Value) -> Value {
@@ -180,19 +194,37 @@ impl Builder {
         self.push(Op::Store { size, addr, val }, Type::Void);
     }
     pub fn fp(&mut self, op: FpOp, a: Value, b: Value, c: Value) -> Value {
-        let ty = if op == FpOp::Cmp { Type::I64 } else { self.ty(a) };
+        let ty = if op == FpOp::Cmp {
+            Type::I64
+        } else {
+            self.ty(a)
+        };
         self.push(Op::Fp(op, a, b, c), ty)
     }
     pub fn cvt(&mut self, op: CvtOp, a: Value, ty: Type) -> Value {
         self.push(Op::Cvt(op, a), ty)
     }
     pub fn vec(&mut self, op: VecOp, esize: u8, imm: u8, a: Value, b: Value, c: Value) -> Value {
-        self.push(Op::Vec { op, esize, imm, args: [a, b, c] }, Type::V128)
+        self.push(
+            Op::Vec {
+                op,
+                esize,
+                imm,
+                args: [a, b, c],
+            },
+            Type::V128,
+        )
     }
     pub fn call(&mut self, h: Helper, args: [Value; 4]) -> Value {
         self.push(Op::Call(h, args), Type::I64)
     }
     pub fn finish(self, pc: u64, end: u64, guest_insns: u32, exit: Exit) -> Block {
-        Block { pc, end, guest_insns, insts: self.insts, exit }
+        Block {
+            pc,
+            end,
+            guest_insns,
+            insts: self.insts,
+            exit,
+        }
     }
 }

@@ -13,8 +13,8 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
     for (i, inst) in block.insts.iter().enumerate() {
         let ty = inst.ty;
         let bits = ty.bits();
-        let g = |v: Value| vals[v.index()];
-        let g64 = |v: Value| vals[v.index()] as u64;
+        let g = |v: Value| if v == Value::NONE { 0 } else { vals[v.index()] };
+        let g64 = |v: Value| g(v) as u64;
         let r: u128 = match inst.op {
             Op::InsnStart(pc) => {
                 cpu.pc = pc;
@@ -114,16 +114,26 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
                     CvtOp::FToU(m) => sem::fp_to_int(x, inb, m, false, bits),
                 }) as u128
             }
-            Op::Vec { op, esize, imm, args } => {
+            Op::Vec {
+                op,
+                esize,
+                imm,
+                args,
+            } => {
                 let arg = |v: Value| if v == Value::NONE { 0 } else { g(v) };
                 sem::vec(op, esize, imm, arg(args[0]), arg(args[1]), arg(args[2]))
             }
             Op::Call(h, args) => {
                 let arg = |v: Value| if v == Value::NONE { 0 } else { g64(v) };
                 (match h {
-                    Helper::StoreExclusive { size } => {
-                        sem::store_exclusive(mem, cpu.excl_addr, cpu.excl_val, arg(args[0]), size, arg(args[1]))
-                    }
+                    Helper::StoreExclusive { size } => sem::store_exclusive(
+                        mem,
+                        cpu.excl_addr,
+                        cpu.excl_val,
+                        arg(args[0]),
+                        size,
+                        arg(args[1]),
+                    ),
                     Helper::StoreExclusivePair { size } => sem::store_exclusive_pair(
                         mem,
                         cpu.excl_addr,
@@ -148,8 +158,16 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
             cpu.pc = t;
             exit_code::LOOKUP
         }
-        Exit::Branch { cond, taken, not_taken } => {
-            cpu.pc = if vals[cond.index()] as u64 != 0 { taken } else { not_taken };
+        Exit::Branch {
+            cond,
+            taken,
+            not_taken,
+        } => {
+            cpu.pc = if vals[cond.index()] as u64 != 0 {
+                taken
+            } else {
+                not_taken
+            };
             exit_code::LOOKUP
         }
         Exit::Indirect(v) => {

@@ -13,5 +13,7 @@ pub mod state;
 pub mod verify;
 
 pub use block::{Block, Builder, Exit, Inst, TrapKind};
-pub use op::{BinOp, CmpOp, CvtOp, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp, Value, VecOp};
+pub use op::{
+    BinOp, CmpOp, CvtOp, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp, Value, VecOp,
+};
 pub use state::CpuState;

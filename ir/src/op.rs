@@ -397,14 +397,27 @@ pub enum Op {
     /// ConditionHolds(cond, nzcv) → I64 0/1.
     CondHolds(u8, Value),
     /// Load `size` bytes, zero- or sign-extended to the instruction's type.
-    Load { size: u8, signed: bool, addr: Value },
+    Load {
+        size: u8,
+        signed: bool,
+        addr: Value,
+    },
     /// Store the low `size` bytes of `val`.
-    Store { size: u8, addr: Value, val: Value },
+    Store {
+        size: u8,
+        addr: Value,
+        val: Value,
+    },
     /// Memory barrier.
     Fence,
     Fp(FpOp, Value, Value, Value),
     Cvt(CvtOp, Value),
-    Vec { op: VecOp, esize: u8, imm: u8, args: [Value; 3] },
+    Vec {
+        op: VecOp,
+        esize: u8,
+        imm: u8,
+        args: [Value; 3],
+    },
     Call(Helper, [Value; 4]),
 }
 
@@ -428,7 +441,12 @@ impl Op {
     pub fn has_side_effect(&self) -> bool {
         matches!(
             self,
-            Op::InsnStart(_) | Op::SetReg(..) | Op::Store { .. } | Op::Fence | Op::Call(..) | Op::Load { .. }
+            Op::InsnStart(_)
+                | Op::SetReg(..)
+                | Op::Store { .. }
+                | Op::Fence
+                | Op::Call(..)
+                | Op::Load { .. }
         )
     }
 }

@@ -115,7 +115,11 @@ pub fn un(op: UnOp, a: u64, bits: u32) -> u64 {
         UnOp::Neg => a.wrapping_neg(),
         UnOp::Clz => (a.leading_zeros() - (64 - bits)) as u64,
         UnOp::Cls => {
-            let s = if bits == 32 { (a as u32 as i32 >> 31) as u32 as u64 } else { (a as i64 >> 63) as u64 };
+            let s = if bits == 32 {
+                (a as u32 as i32 >> 31) as u32 as u64
+            } else {
+                (a as i64 >> 63) as u64
+            };
             ((a ^ s) & m).leading_zeros() as u64 - (64 - bits as u64) - 1
         }
         UnOp::Rbit => a.reverse_bits() >> (64 - bits),
@@ -212,7 +216,11 @@ pub fn round_f32(x: f32, mode: RoundMode) -> f32 {
 pub fn fp(op: FpOp, a: u64, b: u64, c: u64, bits: u32) -> u64 {
     macro_rules! arith {
         ($t:ty, $ut:ty) => {{
-            let (x, y, z) = (<$t>::from_bits(a as $ut), <$t>::from_bits(b as $ut), <$t>::from_bits(c as $ut));
+            let (x, y, z) = (
+                <$t>::from_bits(a as $ut),
+                <$t>::from_bits(b as $ut),
+                <$t>::from_bits(c as $ut),
+            );
             let r: $t = match op {
                 FpOp::Add => x + y,
                 FpOp::Sub => x - y,
@@ -372,7 +380,12 @@ fn pairwise(a: u128, b: u128, esize: u32, half: bool, f: impl Fn(u64, u64) -> u6
     for i in 0..n {
         let src = if i < n / 2 { a } else { b };
         let j = (i % (n / 2)) * 2;
-        set_lane(&mut r, esize, i, f(lane(src, esize, j), lane(src, esize, j + 1)));
+        set_lane(
+            &mut r,
+            esize,
+            i,
+            f(lane(src, esize, j), lane(src, esize, j + 1)),
+        );
     }
     r
 }
@@ -393,7 +406,11 @@ fn fbits(x: u64, esize: u32) -> f64 {
 pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
     let e = esize as u32;
     // Pairwise, across-lane and permute ops take imm == 1 for their 64-bit (Q = 0) form.
-    let n = if imm == 1 && is_half_form(op) { 64 / e.max(1) } else { 128 / e.max(1) };
+    let n = if imm == 1 && is_half_form(op) {
+        64 / e.max(1)
+    } else {
+        128 / e.max(1)
+    };
     let m = mask(e);
     let all = |t: bool| if t { m } else { 0 };
     match op {
@@ -438,8 +455,18 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
         VecOp::AddV => across(a, e, imm == 1, |x, y| x.wrapping_add(y)),
         VecOp::UMaxV => across(a, e, imm == 1, |x, y| x.max(y)),
         VecOp::UMinV => across(a, e, imm == 1, |x, y| x.min(y)),
-        VecOp::SMaxV => across(a, e, imm == 1, |x, y| if sx(x, e) >= sx(y, e) { x } else { y }),
-        VecOp::SMinV => across(a, e, imm == 1, |x, y| if sx(x, e) <= sx(y, e) { x } else { y }),
+        VecOp::SMaxV => across(
+            a,
+            e,
+            imm == 1,
+            |x, y| if sx(x, e) >= sx(y, e) { x } else { y },
+        ),
+        VecOp::SMinV => across(
+            a,
+            e,
+            imm == 1,
+            |x, y| if sx(x, e) <= sx(y, e) { x } else { y },
+        ),
         VecOp::UAddlv => {
             let n = if imm == 1 { 64 / e } else { 128 / e };
             let mut acc = 0u64;
@@ -495,7 +522,11 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
             let mut r = 0u128;
             for i in 0..64 / e {
                 let x = lane(a, e, i);
-                let x = if op == VecOp::Sxtl { sx(x, e) as u64 } else { x };
+                let x = if op == VecOp::Sxtl {
+                    sx(x, e) as u64
+                } else {
+                    x
+                };
                 set_lane(&mut r, 2 * e, i, x);
             }
             r
@@ -504,7 +535,11 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
             let mut r = 0u128;
             for i in 0..64 / e {
                 let (x, y) = (lane(a, e, i), lane(b, e, i));
-                let p = if op == VecOp::SMull { (sx(x, e) * sx(y, e)) as u64 } else { x * y };
+                let p = if op == VecOp::SMull {
+                    (sx(x, e) * sx(y, e)) as u64
+                } else {
+                    x * y
+                };
                 set_lane(&mut r, 2 * e, i, p);
             }
             r
@@ -523,7 +558,11 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
             let mut r = 0u128;
             for i in 0..n {
                 let j = 2 * i + off;
-                let x = if j < n { lane(a, e, j) } else { lane(b, e, j - n) };
+                let x = if j < n {
+                    lane(a, e, j)
+                } else {
+                    lane(b, e, j - n)
+                };
                 set_lane(&mut r, e, i, x);
             }
             r
@@ -545,7 +584,11 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
         VecOp::Ext => {
             // bytes imm.. of the 32-byte b:a
             let lo = a >> (8 * imm as u32);
-            let hi = if imm == 0 { 0 } else { b << (128 - 8 * imm as u32) };
+            let hi = if imm == 0 {
+                0
+            } else {
+                b << (128 - 8 * imm as u32)
+            };
             lo | hi
         }
         VecOp::Tbl | VecOp::Tbx => {
@@ -606,7 +649,12 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
         VecOp::FMla => {
             let mut r = 0u128;
             for i in 0..n {
-                set_lane(&mut r, e, i, fp(FpOp::MulAdd, lane(b, e, i), lane(c, e, i), lane(a, e, i), e));
+                set_lane(
+                    &mut r,
+                    e,
+                    i,
+                    fp(FpOp::MulAdd, lane(b, e, i), lane(c, e, i), lane(a, e, i), e),
+                );
             }
             r
         }
@@ -632,22 +680,96 @@ pub fn vec_pack(op: VecOp, esize: u8, imm: u8) -> u64 {
 
 /// All vector ops in a fixed order (the index is what the JIT passes to its helper).
 pub const VEC_OPS: &[VecOp] = &[
-    VecOp::And, VecOp::Orr, VecOp::Eor, VecOp::Bic, VecOp::Orn, VecOp::Bsl, VecOp::Add, VecOp::Sub,
-    VecOp::Mul, VecOp::Neg, VecOp::Abs, VecOp::Not, VecOp::CmEq, VecOp::CmGt, VecOp::CmGe, VecOp::CmHi,
-    VecOp::CmHs, VecOp::CmTst, VecOp::UMax, VecOp::UMin, VecOp::SMax, VecOp::SMin, VecOp::AddP,
-    VecOp::UMaxP, VecOp::UMinP, VecOp::SMaxP, VecOp::SMinP, VecOp::AddV, VecOp::UMaxV, VecOp::UMinV,
-    VecOp::SMaxV, VecOp::SMinV, VecOp::ShlImm, VecOp::UShrImm, VecOp::SShrImm, VecOp::ShrN, VecOp::Xtn,
-    VecOp::Uxtl, VecOp::Sxtl, VecOp::UShl, VecOp::SShl, VecOp::Zip1, VecOp::Zip2, VecOp::Uzp1,
-    VecOp::Uzp2, VecOp::Trn1, VecOp::Trn2, VecOp::Ext, VecOp::Tbl, VecOp::Tbx, VecOp::Rev16,
-    VecOp::Rev32, VecOp::Rev64, VecOp::Cnt, VecOp::DupElem, VecOp::DupScalar, VecOp::InsElem,
-    VecOp::ZeroHigh, VecOp::UQSub, VecOp::UQAdd, VecOp::FAdd, VecOp::FSub, VecOp::FMul, VecOp::FDiv,
-    VecOp::FMax, VecOp::FMin, VecOp::FCmEq, VecOp::FCmGt, VecOp::FCmGe, VecOp::FNeg, VecOp::FAbs,
-    VecOp::FSqrt, VecOp::FMla, VecOp::SCvtF, VecOp::UCvtF, VecOp::FCvtZS, VecOp::FCvtZU, VecOp::Mla,
-    VecOp::Mls, VecOp::UMull, VecOp::SMull, VecOp::UAddlv, VecOp::UAddlp,
+    VecOp::And,
+    VecOp::Orr,
+    VecOp::Eor,
+    VecOp::Bic,
+    VecOp::Orn,
+    VecOp::Bsl,
+    VecOp::Add,
+    VecOp::Sub,
+    VecOp::Mul,
+    VecOp::Neg,
+    VecOp::Abs,
+    VecOp::Not,
+    VecOp::CmEq,
+    VecOp::CmGt,
+    VecOp::CmGe,
+    VecOp::CmHi,
+    VecOp::CmHs,
+    VecOp::CmTst,
+    VecOp::UMax,
+    VecOp::UMin,
+    VecOp::SMax,
+    VecOp::SMin,
+    VecOp::AddP,
+    VecOp::UMaxP,
+    VecOp::UMinP,
+    VecOp::SMaxP,
+    VecOp::SMinP,
+    VecOp::AddV,
+    VecOp::UMaxV,
+    VecOp::UMinV,
+    VecOp::SMaxV,
+    VecOp::SMinV,
+    VecOp::ShlImm,
+    VecOp::UShrImm,
+    VecOp::SShrImm,
+    VecOp::ShrN,
+    VecOp::Xtn,
+    VecOp::Uxtl,
+    VecOp::Sxtl,
+    VecOp::UShl,
+    VecOp::SShl,
+    VecOp::Zip1,
+    VecOp::Zip2,
+    VecOp::Uzp1,
+    VecOp::Uzp2,
+    VecOp::Trn1,
+    VecOp::Trn2,
+    VecOp::Ext,
+    VecOp::Tbl,
+    VecOp::Tbx,
+    VecOp::Rev16,
+    VecOp::Rev32,
+    VecOp::Rev64,
+    VecOp::Cnt,
+    VecOp::DupElem,
+    VecOp::DupScalar,
+    VecOp::InsElem,
+    VecOp::ZeroHigh,
+    VecOp::UQSub,
+    VecOp::UQAdd,
+    VecOp::FAdd,
+    VecOp::FSub,
+    VecOp::FMul,
+    VecOp::FDiv,
+    VecOp::FMax,
+    VecOp::FMin,
+    VecOp::FCmEq,
+    VecOp::FCmGt,
+    VecOp::FCmGe,
+    VecOp::FNeg,
+    VecOp::FAbs,
+    VecOp::FSqrt,
+    VecOp::FMla,
+    VecOp::SCvtF,
+    VecOp::UCvtF,
+    VecOp::FCvtZS,
+    VecOp::FCvtZU,
+    VecOp::Mla,
+    VecOp::Mls,
+    VecOp::UMull,
+    VecOp::SMull,
+    VecOp::UAddlv,
+    VecOp::UAddlp,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {
-    VEC_OPS.iter().position(|o| *o == op).expect("every VecOp is listed in VEC_OPS")
+    VEC_OPS
+        .iter()
+        .position(|o| *o == op)
+        .expect("every VecOp is listed in VEC_OPS")
 }
 
 /// Called by translated code: evaluates `scratch[0..3]` into `scratch[0]`.
@@ -658,7 +780,14 @@ pub unsafe extern "C" fn vec_helper(state: *mut crate::CpuState, packed: u64) {
     // SAFETY: the caller passes its own CpuState pointer.
     let s = unsafe { &mut *state };
     let op = VEC_OPS[(packed >> 16) as usize];
-    s.scratch[0] = vec(op, (packed >> 8) as u8, packed as u8, s.scratch[0], s.scratch[1], s.scratch[2]);
+    s.scratch[0] = vec(
+        op,
+        (packed >> 8) as u8,
+        packed as u8,
+        s.scratch[0],
+        s.scratch[1],
+        s.scratch[2],
+    );
 }
 
 /// Called by translated code for scalar FP ops that have no inline lowering, or whose inline
@@ -670,25 +799,53 @@ pub extern "C" fn fp_helper(packed: u64, a: u64, b: u64, c: u64) -> u64 {
 
 /// Scalar FP ops in a fixed order for `fp_helper`.
 pub const FP_OPS: &[FpOp] = &[
-    FpOp::Add, FpOp::Sub, FpOp::Mul, FpOp::Div, FpOp::Max, FpOp::Min, FpOp::MaxNm, FpOp::MinNm,
-    FpOp::Sqrt, FpOp::Neg, FpOp::Abs, FpOp::MulAdd, FpOp::Round(RoundMode::Nearest),
-    FpOp::Round(RoundMode::Up), FpOp::Round(RoundMode::Down), FpOp::Round(RoundMode::Zero),
-    FpOp::Round(RoundMode::Away), FpOp::Cmp,
+    FpOp::Add,
+    FpOp::Sub,
+    FpOp::Mul,
+    FpOp::Div,
+    FpOp::Max,
+    FpOp::Min,
+    FpOp::MaxNm,
+    FpOp::MinNm,
+    FpOp::Sqrt,
+    FpOp::Neg,
+    FpOp::Abs,
+    FpOp::MulAdd,
+    FpOp::Round(RoundMode::Nearest),
+    FpOp::Round(RoundMode::Up),
+    FpOp::Round(RoundMode::Down),
+    FpOp::Round(RoundMode::Zero),
+    FpOp::Round(RoundMode::Away),
+    FpOp::Cmp,
 ];
 
 pub fn fp_index(op: FpOp) -> usize {
-    FP_OPS.iter().position(|o| *o == op).expect("every FpOp is listed in FP_OPS")
+    FP_OPS
+        .iter()
+        .position(|o| *o == op)
+        .expect("every FpOp is listed in FP_OPS")
 }
 
 /// Called by translated code for FP→int conversions with a rounding mode.
 /// `packed` = round mode << 16 | signed << 15 | in_bits << 8 | out_bits.
 pub extern "C" fn fcvt_helper(packed: u64, a: u64) -> u64 {
     let mode = ROUND_MODES[(packed >> 16) as usize & 7];
-    fp_to_int(a, (packed >> 8) as u32 & 0x7f, mode, packed >> 15 & 1 != 0, (packed & 0xff) as u32)
+    fp_to_int(
+        a,
+        (packed >> 8) as u32 & 0x7f,
+        mode,
+        packed >> 15 & 1 != 0,
+        (packed & 0xff) as u32,
+    )
 }
 
-pub const ROUND_MODES: [RoundMode; 5] =
-    [RoundMode::Nearest, RoundMode::Up, RoundMode::Down, RoundMode::Zero, RoundMode::Away];
+pub const ROUND_MODES: [RoundMode; 5] = [
+    RoundMode::Nearest,
+    RoundMode::Up,
+    RoundMode::Down,
+    RoundMode::Zero,
+    RoundMode::Away,
+];
 
 pub fn round_index(m: RoundMode) -> u64 {
     ROUND_MODES.iter().position(|x| *x == m).unwrap_or(0) as u64
@@ -713,7 +870,14 @@ pub trait Mem {
 
 /// STXR: succeeds (returns 0) when the monitor holds `addr` and memory still holds the value
 /// loaded by the matching LDXR; clears the monitor either way.
-pub fn store_exclusive(m: &mut impl Mem, monitor: u64, expected: u64, addr: u64, size: u8, val: u64) -> u64 {
+pub fn store_exclusive(
+    m: &mut impl Mem,
+    monitor: u64,
+    expected: u64,
+    addr: u64,
+    size: u8,
+    val: u64,
+) -> u64 {
     if monitor != addr || m.load(addr, size) != expected & mask(size as u32 * 8) {
         return 1;
     }
@@ -790,10 +954,19 @@ impl Mem for HostMem {
 ///
 /// # Safety
 /// `state` must point to a live `CpuState` whose memory fields describe the guest region.
-pub unsafe extern "C" fn mem_helper(state: *mut crate::CpuState, packed: u64, a: u64, b: u64, c: u64) -> u64 {
+pub unsafe extern "C" fn mem_helper(
+    state: *mut crate::CpuState,
+    packed: u64,
+    a: u64,
+    b: u64,
+    c: u64,
+) -> u64 {
     // SAFETY: the caller passes its own CpuState pointer.
     let s = unsafe { &mut *state };
-    let mut m = HostMem { base: s.mem_base, mask: s.mem_mask };
+    let mut m = HostMem {
+        base: s.mem_base,
+        mask: s.mem_mask,
+    };
     let size = packed as u8;
     match packed >> 8 {
         0 => store_exclusive(&mut m, s.excl_addr, s.excl_val, a, size, b),

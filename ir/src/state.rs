@@ -97,7 +97,11 @@ impl CpuState {
         let mut out = Vec::new();
         for i in 0..32 {
             if self.x[i] != other.x[i] {
-                let name = if i == 31 { "sp".to_string() } else { format!("x{i}") };
+                let name = if i == 31 {
+                    "sp".to_string()
+                } else {
+                    format!("x{i}")
+                };
                 out.push(format!("{name}: {:#x} vs {:#x}", self.x[i], other.x[i]));
             }
             if self.v[i] != other.v[i] {

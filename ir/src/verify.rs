@@ -49,11 +49,16 @@ pub fn verify(block: &Block) -> Result<(), VerifyError> {
                     NzcvOp::Adc | NzcvOp::Sbc => c != Value::NONE && t(c) == Type::I64,
                     _ => true,
                 };
-                t(a).is_int() && (op == NzcvOp::Logic || t(b) == t(a)) && carry_ok && inst.ty == Type::I64
+                t(a).is_int()
+                    && (op == NzcvOp::Logic || t(b) == t(a))
+                    && carry_ok
+                    && inst.ty == Type::I64
             }
             Op::CondHolds(_, n) => t(n) == Type::I64,
             Op::Load { size, addr, .. } => {
-                t(addr) == Type::I64 && matches!(size, 1 | 2 | 4 | 8 | 16) && (size as u32 * 8) <= inst.ty.bits().max(8)
+                t(addr) == Type::I64
+                    && matches!(size, 1 | 2 | 4 | 8 | 16)
+                    && (size as u32 * 8) <= inst.ty.bits().max(8)
             }
             Op::Fp(op, a, b, c) => {
                 let binary = !matches!(op, FpOp::Sqrt | FpOp::Neg | FpOp::Abs | FpOp::Round(_));
@@ -68,18 +73,29 @@ pub fn verify(block: &Block) -> Result<(), VerifyError> {
                 CvtOp::FToS(_) | CvtOp::FToU(_) => t(a).is_float() && inst.ty.is_int(),
             },
             Op::Vec { args, .. } => {
-                args.iter().all(|&a| a == Value::NONE || t(a) == Type::V128) && inst.ty == Type::V128
+                args.iter().all(|&a| a == Value::NONE || t(a) == Type::V128)
+                    && inst.ty == Type::V128
             }
             Op::Call(_, args) => args.iter().all(|&a| a == Value::NONE || t(a) == Type::I64),
         };
         if !ok {
-            return err(i, format!("operand or result types do not fit {:?} ({})", inst.op, inst.ty.name()));
+            return err(
+                i,
+                format!(
+                    "operand or result types do not fit {:?} ({})",
+                    inst.op,
+                    inst.ty.name()
+                ),
+            );
         }
     }
     let n = block.insts.len();
     let check = |v: Value, what: &str| -> Result<(), VerifyError> {
         if v.index() >= n || block.insts[v.index()].ty != Type::I64 {
-            return Err(VerifyError { index: n, msg: format!("{what} must be an i64 value") });
+            return Err(VerifyError {
+                index: n,
+                msg: format!("{what} must be an i64 value"),
+            });
         }
         Ok(())
     };

@@ -41,7 +41,11 @@ impl CodeMemory {
         if p == libc::MAP_FAILED {
             return Err(CacheError::Map(std::io::Error::last_os_error()));
         }
-        Ok(CodeMemory { base: p as *mut u8, size, used: 0 })
+        Ok(CodeMemory {
+            base: p as *mut u8,
+            size,
+            used: 0,
+        })
     }
 
     /// Copies `code` in (16-byte aligned) and returns its address.
@@ -80,7 +84,10 @@ pub struct Slots {
 
 impl Slots {
     pub fn new() -> Slots {
-        Slots { chunks: Vec::new(), next: 1024 }
+        Slots {
+            chunks: Vec::new(),
+            next: 1024,
+        }
     }
     /// A new slot initialised to `target`; returns its address.
     pub fn alloc(&mut self, target: u64) -> u64 {
@@ -131,7 +138,16 @@ pub struct JumpCache {
 
 impl JumpCache {
     pub fn new() -> JumpCache {
-        JumpCache { entries: vec![JcEntry { pc: u64::MAX, code: 0 }; 1 << JC_BITS].into_boxed_slice() }
+        JumpCache {
+            entries: vec![
+                JcEntry {
+                    pc: u64::MAX,
+                    code: 0
+                };
+                1 << JC_BITS
+            ]
+            .into_boxed_slice(),
+        }
     }
     pub fn addr(&self) -> u64 {
         self.entries.as_ptr() as u64

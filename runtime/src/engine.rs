@@ -1,7 +1,9 @@
 //! The dispatcher: finds or translates the block at the guest PC, runs it on the chosen engine,
 //! links chained exits, and hands traps to the system model.
 
-use crate::cache::{BlockMap, CacheError, CodeMemory, HostCode, JumpCache, Slots, Translation, JC_BITS};
+use crate::cache::{
+    BlockMap, CacheError, CodeMemory, HostCode, JumpCache, Slots, Translation, JC_BITS,
+};
 use crate::fault::{self, FaultContext};
 use crate::memory::GuestMemory;
 use backend::{CompileEnv, Jit, OptLevel};
@@ -61,7 +63,13 @@ pub enum TrapAction {
 /// The system model behind the trap interface.
 pub trait SystemModel {
     /// Handles a trap raised at `pc` (state complete; `cpu.pc` is where execution resumes).
-    fn trap(&mut self, cpu: &mut CpuState, mem: &mut GuestMemory, kind: TrapKind, pc: u64) -> TrapAction;
+    fn trap(
+        &mut self,
+        cpu: &mut CpuState,
+        mem: &mut GuestMemory,
+        kind: TrapKind,
+        pc: u64,
+    ) -> TrapAction;
 }
 
 /// Why `Engine::run` returned.
@@ -69,7 +77,10 @@ pub trait SystemModel {
 pub enum Outcome {
     Exit(GuestExit),
     /// A valid instruction egret does not implement.
-    Unimplemented { pc: u64, insn: u32 },
+    Unimplemented {
+        pc: u64,
+        insn: u32,
+    },
     /// `--engine diff` found the JIT and the interpreter disagreeing; the report says where.
     Divergence(String),
     /// An internal failure (code cache full, compiler error).
@@ -130,7 +141,11 @@ impl Engine {
             cpu,
             mem,
             stats: Stats::default(),
-            jit: if opts.engine == EngineKind::Interp { None } else { Some(jit) },
+            jit: if opts.engine == EngineKind::Interp {
+                None
+            } else {
+                Some(jit)
+            },
             opts,
             code,
             slots: Slots::new(),
@@ -155,13 +170,18 @@ impl Engine {
         self.stats.translate_time += t0.elapsed();
         self.stats.blocks_translated += 1;
         self.stats.guest_insns_translated += block.guest_insns as u64;
-        debug_assert!(ir::verify::verify(&block).is_ok(), "{:?}\n{block}", ir::verify::verify(&block));
+        debug_assert!(
+            ir::verify::verify(&block).is_ok(),
+            "{:?}\n{block}",
+            ir::verify::verify(&block)
+        );
         if self.opts.log.in_asm {
             let mut s = format!("IN: {:#x}\n", pc);
             for i in 0..block.guest_insns as u64 {
                 let a = pc + 4 * i;
                 if let Some(w) = self.mem.fetch(a) {
-                    let text = frontend::disasm::disassemble(w).unwrap_or_else(|| "<undefined>".into());
+                    let text =
+                        frontend::disasm::disassemble(w).unwrap_or_else(|| "<undefined>".into());
                     s.push_str(&format!("  {a:#018x}:  {w:08x}      {text}\n"));
                 }
             }
@@ -177,12 +197,17 @@ impl Engine {
 
     /// Compiles a block to host code; `None` if the backend cannot (the block stays interpreted).
     fn compile(&mut self, block: &Block, chain: bool) -> Result<Option<HostCode>, CacheError> {
-        let Some(jit) = self.jit.as_mut() else { return Ok(None) };
+        let Some(jit) = self.jit.as_mut() else {
+            return Ok(None);
+        };
         let t0 = Instant::now();
         let env = CompileEnv {
             mem_base: self.mem.base(),
             mem_mask: self.mem.mask(),
-            slots: [self.slots.alloc(self.miss_stub), self.slots.alloc(self.miss_stub)],
+            slots: [
+                self.slots.alloc(self.miss_stub),
+                self.slots.alloc(self.miss_stub),
+            ],
             jump_cache: self.jc.addr(),
             jc_bits: JC_BITS,
             use_jump_cache: chain,
@@ -201,17 +226,26 @@ impl Engine {
         self.stats.guest_insns_compiled += block.guest_insns as u64;
         self.stats.host_code_bytes += compiled.code.len();
         if self.opts.log.out_asm {
-            let s = format!("OUT: [guest {:#x}]\n{}\n", block.pc, backend::x86dis::disassemble(&compiled.code, addr));
+            let s = format!(
+                "OUT: [guest {:#x}]\n{}\n",
+                block.pc,
+                backend::x86dis::disassemble(&compiled.code, addr)
+            );
             self.log(&s);
         }
-        Ok(Some(HostCode { addr, len: compiled.code.len(), srclocs: compiled.srclocs }))
+        Ok(Some(HostCode {
+            addr,
+            len: compiled.code.len(),
+            srclocs: compiled.srclocs,
+        }))
     }
 
     fn enter(&mut self, code: u64) -> u64 {
         // SAFETY: `trampoline` is the compiled entry stub `extern "C" fn(*mut CpuState, u64) -> u64`
         // and `code` a block compiled for this engine's memory, slots and jump cache.
         unsafe {
-            let f: extern "C" fn(*mut CpuState, u64) -> u64 = std::mem::transmute(self.trampoline as usize);
+            let f: extern "C" fn(*mut CpuState, u64) -> u64 =
+                std::mem::transmute(self.trampoline as usize);
             f(&mut *self.cpu, code)
         }
     }
@@ -246,7 +280,14 @@ impl Engine {
             }
             if !self.map.blocks.contains_key(&pc) {
                 let ir = self.translate(pc);
-                self.map.insert(pc, Translation { ir, host: None, runs: 0 });
+                self.map.insert(
+                    pc,
+                    Translation {
+                        ir,
+                        host: None,
+                        runs: 0,
+                    },
+                );
             }
             let code = match self.opts.engine {
                 EngineKind::Interp => self.run_interp(pc),
@@ -262,7 +303,11 @@ impl Engine {
                             if chain {
                                 if self.cpu.link_slot != 0 {
                                     self.slots.set(self.cpu.link_slot, addr);
-                                    self.map.incoming.entry(pc).or_default().push(self.cpu.link_slot);
+                                    self.map
+                                        .incoming
+                                        .entry(pc)
+                                        .or_default()
+                                        .push(self.cpu.link_slot);
                                     self.stats.links += 1;
                                 }
                                 self.jc.insert(pc, addr);
@@ -277,7 +322,8 @@ impl Engine {
                                 match self.compile(&ir, chain) {
                                     Ok(Some(h)) => {
                                         self.map.by_host.insert(h.addr, pc);
-                                        self.map.blocks.get_mut(&pc).expect("present").host = Some(h);
+                                        self.map.blocks.get_mut(&pc).expect("present").host =
+                                            Some(h);
                                         continue;
                                     }
                                     Ok(None) => {}
@@ -315,7 +361,10 @@ impl Engine {
     fn run_interp(&mut self, pc: u64) -> u64 {
         self.stats.interp_blocks += 1;
         let ir = self.map.blocks[&pc].ir.clone();
-        let mut m = HostMem { base: self.cpu.mem_base, mask: self.cpu.mem_mask };
+        let mut m = HostMem {
+            base: self.cpu.mem_base,
+            mask: self.cpu.mem_mask,
+        };
         ir::interp::run_block(&ir, &mut self.cpu, &mut m)
     }
 
@@ -335,9 +384,17 @@ impl Engine {
             }
         }
         let mut jit_cpu = self.cpu.clone();
-        let mut log = LoggingMem { inner: HostMem { base: self.cpu.mem_base, mask: self.cpu.mem_mask }, log: Vec::new() };
+        let mut log = LoggingMem {
+            inner: HostMem {
+                base: self.cpu.mem_base,
+                mask: self.cpu.mem_mask,
+            },
+            log: Vec::new(),
+        };
         let code_i = ir::interp::run_block(&ir, &mut self.cpu, &mut log);
-        let Some(addr) = self.map.blocks[&pc].host.as_ref().map(|h| h.addr) else { return Ok(code_i) };
+        let Some(addr) = self.map.blocks[&pc].host.as_ref().map(|h| h.addr) else {
+            return Ok(code_i);
+        };
         // roll back the interpreter's stores, newest first
         for w in log.log.iter().rev() {
             log.inner.store(w.addr, w.size, w.old);
@@ -345,7 +402,8 @@ impl Engine {
         jit_cpu.link_slot = 0;
         // SAFETY: as in `enter`; the JIT runs one block (its link slots all hold the miss stub).
         let code_j = unsafe {
-            let f: extern "C" fn(*mut CpuState, u64) -> u64 = std::mem::transmute(self.trampoline as usize);
+            let f: extern "C" fn(*mut CpuState, u64) -> u64 =
+                std::mem::transmute(self.trampoline as usize);
             f(&mut *jit_cpu, addr)
         };
         let mut diffs = jit_cpu.differences(&self.cpu);
@@ -360,18 +418,24 @@ impl Engine {
         for (a, (size, v)) in last {
             let now = log.inner.load(a, size);
             if now != v & ir::sem::mask(size as u32 * 8) {
-                diffs.push(format!("memory [{a:#x}] ({size} bytes): jit {now:#x} vs interp {v:#x}"));
+                diffs.push(format!(
+                    "memory [{a:#x}] ({size} bytes): jit {now:#x} vs interp {v:#x}"
+                ));
             }
             log.inner.store(a, size, v);
         }
         if diffs.is_empty() {
             return Ok(code_i);
         }
-        let mut r = format!("egret: --engine diff: divergence in block {pc:#x} (jit vs interpreter)\n");
+        let mut r =
+            format!("egret: --engine diff: divergence in block {pc:#x} (jit vs interpreter)\n");
         for i in 0..ir.guest_insns as u64 {
             let a = pc + 4 * i;
             if let Some(w) = self.mem.fetch(a) {
-                r.push_str(&format!("  {a:#x}: {w:08x}  {}\n", frontend::disasm::disassemble(w).unwrap_or_default()));
+                r.push_str(&format!(
+                    "  {a:#x}: {w:08x}  {}\n",
+                    frontend::disasm::disassemble(w).unwrap_or_default()
+                ));
             }
         }
         r.push_str(&format!("{ir}"));
@@ -402,6 +466,11 @@ impl Mem for LoggingMem {
     fn store(&mut self, addr: u64, size: u8, val: u64) {
         let old = self.inner.load(addr, size);
         self.inner.store(addr, size, val);
-        self.log.push(Write1 { addr, size, old, new: val });
+        self.log.push(Write1 {
+            addr,
+            size,
+            old,
+            new: val,
+        });
     }
 }

@@ -62,9 +62,17 @@ extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut li
                 pc = p;
             }
         }
-        let name = if sig == libc::SIGBUS { "SIGBUS" } else { "SIGSEGV" };
+        let name = if sig == libc::SIGBUS {
+            "SIGBUS"
+        } else {
+            "SIGSEGV"
+        };
         let mut b = Buf { b: [0; 160], n: 0 };
-        let _ = writeln!(b, "egret: guest {name} at pc={pc:#x} addr={:#x}", addr - ctx.mem_base);
+        let _ = writeln!(
+            b,
+            "egret: guest {name} at pc={pc:#x} addr={:#x}",
+            addr - ctx.mem_base
+        );
         libc::write(2, b.b.as_ptr() as *const libc::c_void, b.n);
         libc::_exit(128 + sig);
     }

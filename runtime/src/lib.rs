@@ -8,6 +8,8 @@ pub mod engine;
 pub mod fault;
 pub mod memory;
 
-pub use engine::{Engine, EngineKind, GuestExit, LogFlags, Options, Outcome, Stats, SystemModel, TrapAction};
+pub use engine::{
+    Engine, EngineKind, GuestExit, LogFlags, Options, Outcome, Stats, SystemModel, TrapAction,
+};
 pub use ir::{CpuState, TrapKind};
 pub use memory::{Fault, GuestMemory, MapError, PROT_EXEC, PROT_READ, PROT_WRITE};

@@ -86,7 +86,11 @@ impl GuestMemory {
         if p == libc::MAP_FAILED {
             return Err(MapError::Host(std::io::Error::last_os_error()));
         }
-        Ok(GuestMemory { base: p as *mut u8, regions: BTreeMap::new(), invalidated: Vec::new() })
+        Ok(GuestMemory {
+            base: p as *mut u8,
+            regions: BTreeMap::new(),
+            invalidated: Vec::new(),
+        })
     }
 
     pub fn base(&self) -> u64 {
@@ -121,10 +125,22 @@ impl GuestMemory {
                 self.invalidated.push((s.max(start), r.end.min(end)));
             }
             if s < start {
-                self.regions.insert(s, Region { end: start, prot: r.prot });
+                self.regions.insert(
+                    s,
+                    Region {
+                        end: start,
+                        prot: r.prot,
+                    },
+                );
             }
             if r.end > end {
-                self.regions.insert(end, Region { end: r.end, prot: r.prot });
+                self.regions.insert(
+                    end,
+                    Region {
+                        end: r.end,
+                        prot: r.prot,
+                    },
+                );
             }
         }
         if let Some(prot) = prot {
@@ -158,10 +174,22 @@ impl GuestMemory {
     }
 
     /// Maps `len` bytes of host file `fd` at `offset` (MAP_PRIVATE), like a guest mmap.
-    pub fn map_file(&mut self, addr: u64, len: u64, prot: u32, fd: i32, offset: u64, shared: bool) -> Result<(), MapError> {
+    pub fn map_file(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u32,
+        fd: i32,
+        offset: u64,
+        shared: bool,
+    ) -> Result<(), MapError> {
         let (start, end) = (page_down(addr), page_up(addr + len));
         Self::check_range(start, end - start)?;
-        let flags = if shared { libc::MAP_SHARED } else { libc::MAP_PRIVATE } | libc::MAP_FIXED;
+        let flags = if shared {
+            libc::MAP_SHARED
+        } else {
+            libc::MAP_PRIVATE
+        } | libc::MAP_FIXED;
         // SAFETY: the range is inside our reservation.
         let p = unsafe {
             libc::mmap(
@@ -210,7 +238,11 @@ impl GuestMemory {
         }
         // SAFETY: inside our reservation.
         let rc = unsafe {
-            libc::mprotect(self.base.add(start as usize) as *mut libc::c_void, (end - start) as usize, host_prot(prot))
+            libc::mprotect(
+                self.base.add(start as usize) as *mut libc::c_void,
+                (end - start) as usize,
+                host_prot(prot),
+            )
         };
         if rc != 0 {
             return Err(Fault { addr: start });
@@ -227,7 +259,9 @@ impl GuestMemory {
 
     /// Whether every byte of the range is mapped with at least `need` permissions.
     pub fn check_prot(&self, addr: u64, len: u64, need: u32) -> bool {
-        let Some(end) = addr.checked_add(len) else { return false };
+        let Some(end) = addr.checked_add(len) else {
+            return false;
+        };
         let mut a = addr;
         while a < end {
             match self.regions.range(..=a).next_back() {
@@ -305,17 +339,29 @@ impl GuestMemory {
         // SAFETY: the range is mapped inside the reservation; made writable only for the copy.
         unsafe {
             let p = self.base.add(start as usize) as *mut libc::c_void;
-            libc::mprotect(p, (end - start) as usize, libc::PROT_READ | libc::PROT_WRITE);
+            libc::mprotect(
+                p,
+                (end - start) as usize,
+                libc::PROT_READ | libc::PROT_WRITE,
+            );
             std::ptr::copy_nonoverlapping(data.as_ptr(), self.base.add(addr as usize), data.len());
         }
         // restore each region's protection
-        let parts: Vec<(u64, u64, u32)> =
-            self.regions.range(..end).filter(|(_, r)| r.end > start).map(|(s, r)| (*s, r.end, r.prot)).collect();
+        let parts: Vec<(u64, u64, u32)> = self
+            .regions
+            .range(..end)
+            .filter(|(_, r)| r.end > start)
+            .map(|(s, r)| (*s, r.end, r.prot))
+            .collect();
         for (s, e, prot) in parts {
             let (s, e) = (s.max(start), e.min(end));
             // SAFETY: inside the reservation.
             unsafe {
-                libc::mprotect(self.base.add(s as usize) as *mut libc::c_void, (e - s) as usize, host_prot(prot));
+                libc::mprotect(
+                    self.base.add(s as usize) as *mut libc::c_void,
+                    (e - s) as usize,
+                    host_prot(prot),
+                );
             }
         }
         Ok(())
@@ -373,7 +419,10 @@ impl Drop for GuestMemory {
     fn drop(&mut self) {
         // SAFETY: unmapping our own reservation.
         unsafe {
-            libc::munmap(self.base as *mut libc::c_void, (GUEST_SPACE + GUARD) as usize);
+            libc::munmap(
+                self.base as *mut libc::c_void,
+                (GUEST_SPACE + GUARD) as usize,
+            );
         }
     }
 }
@@ -410,7 +459,8 @@ mod tests {
         let mut m = GuestMemory::new().unwrap();
         m.map(0x40_0000, 0x2000, PROT_READ | PROT_EXEC).unwrap();
         assert!(m.take_invalidated().is_empty());
-        m.protect(0x40_0000, 0x1000, PROT_READ | PROT_WRITE).unwrap();
+        m.protect(0x40_0000, 0x1000, PROT_READ | PROT_WRITE)
+            .unwrap();
         assert_eq!(m.take_invalidated(), vec![(0x40_0000, 0x40_1000)]);
         m.unmap(0x40_1000, 0x1000).unwrap();
         assert_eq!(m.take_invalidated(), vec![(0x40_1000, 0x40_2000)]);

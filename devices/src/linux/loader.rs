@@ -15,13 +15,23 @@ pub enum LoadError {
     #[error("{path}: malformed ELF: {msg}")]
     Malformed { path: String, msg: String },
     #[error("{path}: not an AArch64 program (ELF machine {machine}, class {class}); egret runs 64-bit little-endian AArch64 executables")]
-    WrongArch { path: String, machine: u16, class: u8 },
+    WrongArch {
+        path: String,
+        machine: u16,
+        class: u8,
+    },
     #[error("{path}: ELF type {0} is not an executable", .ty)]
     NotExecutable { path: String, ty: u16 },
-    #[error("{path}: dynamically linked (interpreter {interp}); egret runs static executables so far")]
+    #[error(
+        "{path}: dynamically linked (interpreter {interp}); egret runs static executables so far"
+    )]
     Dynamic { path: String, interp: String },
     #[error("{path}: segment at {addr:#x} cannot be mapped: {msg}")]
-    Map { path: String, addr: u64, msg: String },
+    Map {
+        path: String,
+        addr: u64,
+        msg: String,
+    },
 }
 
 /// Where the image landed.
@@ -56,26 +66,45 @@ fn prot_of(flags: u32) -> u32 {
 
 /// Parses and maps `path` into `mem`.
 pub fn load_elf(path: &str, mem: &mut GuestMemory) -> Result<LoadedImage, LoadError> {
-    let data = std::fs::read(path).map_err(|err| LoadError::Io { path: path.into(), err })?;
+    let data = std::fs::read(path).map_err(|err| LoadError::Io {
+        path: path.into(),
+        err,
+    })?;
     if data.len() < 4 || &data[..4] != b"\x7fELF" {
         return Err(LoadError::NotElf(path.into()));
     }
-    let malformed = |msg: String| LoadError::Malformed { path: path.into(), msg };
+    let malformed = |msg: String| LoadError::Malformed {
+        path: path.into(),
+        msg,
+    };
     if data.len() < 64 {
         return Err(malformed("file shorter than an ELF header".into()));
     }
     let class = data[4];
     let machine = u16::from_le_bytes([data[18], data[19]]);
-    if class != header::ELFCLASS64 || data[5] != header::ELFDATA2LSB || machine != header::EM_AARCH64 {
-        return Err(LoadError::WrongArch { path: path.into(), machine, class });
+    if class != header::ELFCLASS64
+        || data[5] != header::ELFDATA2LSB
+        || machine != header::EM_AARCH64
+    {
+        return Err(LoadError::WrongArch {
+            path: path.into(),
+            machine,
+            class,
+        });
     }
     let elf = Elf::parse(&data).map_err(|e| malformed(e.to_string()))?;
     let ty = elf.header.e_type;
     if ty != header::ET_EXEC && ty != header::ET_DYN {
-        return Err(LoadError::NotExecutable { path: path.into(), ty });
+        return Err(LoadError::NotExecutable {
+            path: path.into(),
+            ty,
+        });
     }
     if let Some(interp) = elf.interpreter {
-        return Err(LoadError::Dynamic { path: path.into(), interp: interp.into() });
+        return Err(LoadError::Dynamic {
+            path: path.into(),
+            interp: interp.into(),
+        });
     }
     let bias = if ty == header::ET_DYN { PIE_BASE } else { 0 };
     let mut brk = 0u64;
@@ -85,17 +114,29 @@ pub fn load_elf(path: &str, mem: &mut GuestMemory) -> Result<LoadedImage, LoadEr
         match ph.p_type {
             program_header::PT_PHDR => phdr = Some(bias + ph.p_vaddr),
             program_header::PT_LOAD => {
-                let vaddr = bias.checked_add(ph.p_vaddr).ok_or_else(|| malformed("segment address overflows".into()))?;
+                let vaddr = bias
+                    .checked_add(ph.p_vaddr)
+                    .ok_or_else(|| malformed("segment address overflows".into()))?;
                 let off = ph.p_offset as usize;
                 let filesz = ph.p_filesz as usize;
-                if ph.p_memsz < ph.p_filesz || off.checked_add(filesz).is_none_or(|e| e > data.len()) {
-                    return Err(malformed(format!("segment at {vaddr:#x} lies outside the file (truncated?)")));
+                if ph.p_memsz < ph.p_filesz
+                    || off.checked_add(filesz).is_none_or(|e| e > data.len())
+                {
+                    return Err(malformed(format!(
+                        "segment at {vaddr:#x} lies outside the file (truncated?)"
+                    )));
                 }
                 let start = page_down(vaddr);
                 let end = page_up(vaddr + ph.p_memsz);
-                let map_err = |msg: String| LoadError::Map { path: path.into(), addr: vaddr, msg };
-                mem.map(start, end - start, prot_of(ph.p_flags)).map_err(|e| map_err(e.to_string()))?;
-                mem.write_force(vaddr, &data[off..off + filesz]).map_err(|e| map_err(e.to_string()))?;
+                let map_err = |msg: String| LoadError::Map {
+                    path: path.into(),
+                    addr: vaddr,
+                    msg,
+                };
+                mem.map(start, end - start, prot_of(ph.p_flags))
+                    .map_err(|e| map_err(e.to_string()))?;
+                mem.write_force(vaddr, &data[off..off + filesz])
+                    .map_err(|e| map_err(e.to_string()))?;
                 if phdr.is_none() && ph.p_offset == 0 {
                     phdr = Some(vaddr + elf.header.e_phoff);
                 }

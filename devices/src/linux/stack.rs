@@ -29,9 +29,17 @@ const AT_EXECFN: u64 = 31;
 const AT_MINSIGSTKSZ: u64 = 51;
 
 /// Maps the stack and writes the process's initial contents; returns the initial SP.
-pub fn build(mem: &mut GuestMemory, img: &LoadedImage, argv: &[Vec<u8>], envp: &[Vec<u8>], execfn: &[u8]) -> Result<u64, Fault> {
+pub fn build(
+    mem: &mut GuestMemory,
+    img: &LoadedImage,
+    argv: &[Vec<u8>],
+    envp: &[Vec<u8>],
+    execfn: &[u8],
+) -> Result<u64, Fault> {
     mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE)
-        .map_err(|_| Fault { addr: STACK_TOP - STACK_SIZE })?;
+        .map_err(|_| Fault {
+            addr: STACK_TOP - STACK_SIZE,
+        })?;
     let mut sp = STACK_TOP;
     let mut push_bytes = |mem: &mut GuestMemory, b: &[u8]| -> Result<u64, Fault> {
         sp -= b.len() as u64 + 1;
@@ -56,7 +64,14 @@ pub fn build(mem: &mut GuestMemory, img: &LoadedImage, argv: &[Vec<u8>], envp: &
     mem.write(sp, &random)?;
     let random_addr = sp;
     // SAFETY: plain libc queries.
-    let (uid, euid, gid, egid) = unsafe { (libc::getuid(), libc::geteuid(), libc::getgid(), libc::getegid()) };
+    let (uid, euid, gid, egid) = unsafe {
+        (
+            libc::getuid(),
+            libc::geteuid(),
+            libc::getgid(),
+            libc::getegid(),
+        )
+    };
     let auxv: Vec<(u64, u64)> = vec![
         (AT_PHDR, img.phdr),
         (AT_PHENT, img.phent),

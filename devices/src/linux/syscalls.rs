@@ -48,7 +48,9 @@ const SIGILL: i32 = 4;
 const SIGSEGV: i32 = 11;
 
 fn errno() -> i64 {
-    -(std::io::Error::last_os_error().raw_os_error().unwrap_or(EINVAL as i32) as i64)
+    -(std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(EINVAL as i32) as i64)
 }
 
 fn host_ret(r: i64) -> i64 {
@@ -113,7 +115,9 @@ impl LinuxModel {
             if addr % 4096 != 0 {
                 return -EINVAL;
             }
-            if flags & MAP_FIXED_NOREPLACE != 0 && mem.regions().any(|(s, e, _)| s < addr + len && e > addr) {
+            if flags & MAP_FIXED_NOREPLACE != 0
+                && mem.regions().any(|(s, e, _)| s < addr + len && e > addr)
+            {
                 return -17; // EEXIST
             }
             addr
@@ -141,7 +145,9 @@ impl LinuxModel {
         if old % 4096 != 0 || new_len == 0 || flags & !MREMAP_MAYMOVE != 0 {
             return -EINVAL;
         }
-        let Some(prot) = mem.prot_at(old) else { return -EFAULT };
+        let Some(prot) = mem.prot_at(old) else {
+            return -EFAULT;
+        };
         if !mem.is_mapped(old, old_len) {
             return -EFAULT;
         }
@@ -153,7 +159,9 @@ impl LinuxModel {
         }
         // grow in place if the following range is free
         let tail = old + old_len;
-        if !mem.regions().any(|(s, e, _)| s < old + new_len && e > tail) && old + new_len <= self.mmap_top {
+        if !mem.regions().any(|(s, e, _)| s < old + new_len && e > tail)
+            && old + new_len <= self.mmap_top
+        {
             if mem.map(tail, new_len - old_len, prot).is_ok() {
                 return old as i64;
             }
@@ -161,11 +169,16 @@ impl LinuxModel {
         if flags & MREMAP_MAYMOVE == 0 {
             return -ENOMEM;
         }
-        let Some(dst) = mem.find_free(new_len, self.mmap_top) else { return -ENOMEM };
+        let Some(dst) = mem.find_free(new_len, self.mmap_top) else {
+            return -ENOMEM;
+        };
         if mem.map(dst, new_len, prot | PROT_WRITE).is_err() {
             return -ENOMEM;
         }
-        let (Ok(src), Ok(to)) = (mem.host_slice(old, old_len as usize, 0), mem.host_slice(dst, old_len as usize, 0)) else {
+        let (Ok(src), Ok(to)) = (
+            mem.host_slice(old, old_len as usize, 0),
+            mem.host_slice(dst, old_len as usize, 0),
+        ) else {
             return -EFAULT;
         };
         // SAFETY: both ranges are mapped guest memory of at least old_len bytes and disjoint.
@@ -181,7 +194,9 @@ impl LinuxModel {
         }
         let (cur, new) = (page_up(self.brk), page_up(want));
         if new > cur {
-            if mem.regions().any(|(s, e, _)| s < new && e > cur) || mem.map(cur, new - cur, PROT_READ | PROT_WRITE).is_err() {
+            if mem.regions().any(|(s, e, _)| s < new && e > cur)
+                || mem.map(cur, new - cur, PROT_READ | PROT_WRITE).is_err()
+            {
                 return self.brk as i64;
             }
         } else if new < cur && mem.unmap(new, cur - new).is_err() {
@@ -199,15 +214,22 @@ impl LinuxModel {
         for i in 0..cnt {
             let base = mem.read_u64(addr + 16 * i).map_err(|_| -EFAULT)?;
             let len = mem.read_u64(addr + 16 * i + 8).map_err(|_| -EFAULT)?;
-            let p = mem.host_slice(base, len as usize, need).map_err(|_| -EFAULT)?;
-            v.push(libc::iovec { iov_base: p as *mut libc::c_void, iov_len: len as usize });
+            let p = mem
+                .host_slice(base, len as usize, need)
+                .map_err(|_| -EFAULT)?;
+            v.push(libc::iovec {
+                iov_base: p as *mut libc::c_void,
+                iov_len: len as usize,
+            });
         }
         Ok(v)
     }
 
     /// Runs system call `nr`; returns the value for x0 (negative errno on failure), or an exit.
     fn syscall(&mut self, mem: &mut GuestMemory, nr: u64, a: [u64; 6]) -> Result<i64, GuestExit> {
-        let buf = |mem: &GuestMemory, addr: u64, len: u64, need: u32| mem.host_slice(addr, len as usize, need);
+        let buf = |mem: &GuestMemory, addr: u64, len: u64, need: u32| {
+            mem.host_slice(addr, len as usize, need)
+        };
         // SAFETY (for every host call below): guest pointers are translated through
         // `host_slice`/`read_cstr`, which check that the whole range is mapped with the needed
         // permission; host structures are local values.
@@ -218,7 +240,12 @@ impl LinuxModel {
                     Ok(p) => host_ret(if nr == 63 {
                         libc::read(a[0] as i32, p as *mut libc::c_void, a[2] as usize) as i64
                     } else {
-                        libc::pread(a[0] as i32, p as *mut libc::c_void, a[2] as usize, a[3] as i64) as i64
+                        libc::pread(
+                            a[0] as i32,
+                            p as *mut libc::c_void,
+                            a[2] as usize,
+                            a[3] as i64,
+                        ) as i64
                     }),
                     Err(_) => -EFAULT,
                 },
@@ -226,7 +253,12 @@ impl LinuxModel {
                     Ok(p) => host_ret(if nr == 64 {
                         libc::write(a[0] as i32, p as *const libc::c_void, a[2] as usize) as i64
                     } else {
-                        libc::pwrite(a[0] as i32, p as *const libc::c_void, a[2] as usize, a[3] as i64) as i64
+                        libc::pwrite(
+                            a[0] as i32,
+                            p as *const libc::c_void,
+                            a[2] as usize,
+                            a[3] as i64,
+                        ) as i64
                     }),
                     Err(_) => -EFAULT,
                 },
@@ -242,7 +274,12 @@ impl LinuxModel {
                     }
                 }
                 56 => match Self::path(mem, a[1]) {
-                    Ok(p) => host_ret(libc::openat(a[0] as i32, p.as_ptr(), a[2] as i32, a[3] as libc::c_uint) as i64),
+                    Ok(p) => host_ret(libc::openat(
+                        a[0] as i32,
+                        p.as_ptr(),
+                        a[2] as i32,
+                        a[3] as libc::c_uint,
+                    ) as i64),
                     Err(e) => e,
                 },
                 57 => {
@@ -254,12 +291,17 @@ impl LinuxModel {
                 24 => host_ret(libc::dup3(a[0] as i32, a[1] as i32, a[2] as i32) as i64),
                 25 => match a[1] {
                     // F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_DUPFD_CLOEXEC
-                    0 | 1 | 2 | 3 | 4 | 1030 => host_ret(libc::fcntl(a[0] as i32, a[1] as i32, a[2]) as i64),
+                    0 | 1 | 2 | 3 | 4 | 1030 => {
+                        host_ret(libc::fcntl(a[0] as i32, a[1] as i32, a[2]) as i64)
+                    }
                     _ => -EINVAL,
                 },
                 80 | 79 => {
-                    let (fd, path_addr, st_addr, flags) =
-                        if nr == 80 { (a[0] as i32, 0, a[1], libc::AT_EMPTY_PATH) } else { (a[0] as i32, a[1], a[2], a[3] as i32) };
+                    let (fd, path_addr, st_addr, flags) = if nr == 80 {
+                        (a[0] as i32, 0, a[1], libc::AT_EMPTY_PATH)
+                    } else {
+                        (a[0] as i32, a[1], a[2], a[3] as i32)
+                    };
                     let path = if nr == 80 {
                         std::ffi::CString::default()
                     } else {
@@ -288,7 +330,9 @@ impl LinuxModel {
                         _ => return Ok(-25), // ENOTTY
                     };
                     match buf(mem, a[2], size, PROT_WRITE) {
-                        Ok(p) => host_ret(libc::ioctl(a[0] as i32, a[1] as libc::c_ulong, p) as i64),
+                        Ok(p) => {
+                            host_ret(libc::ioctl(a[0] as i32, a[1] as libc::c_ulong, p) as i64)
+                        }
                         Err(_) => -EFAULT,
                     }
                 }
@@ -297,11 +341,15 @@ impl LinuxModel {
                     Err(e) => e,
                 },
                 34 => match Self::path(mem, a[1]) {
-                    Ok(p) => host_ret(libc::mkdirat(a[0] as i32, p.as_ptr(), a[2] as libc::mode_t) as i64),
+                    Ok(p) => {
+                        host_ret(libc::mkdirat(a[0] as i32, p.as_ptr(), a[2] as libc::mode_t) as i64)
+                    }
                     Err(e) => e,
                 },
                 48 => match Self::path(mem, a[1]) {
-                    Ok(p) => host_ret(libc::faccessat(a[0] as i32, p.as_ptr(), a[2] as i32, 0) as i64),
+                    Ok(p) => {
+                        host_ret(libc::faccessat(a[0] as i32, p.as_ptr(), a[2] as i32, 0) as i64)
+                    }
                     Err(e) => e,
                 },
                 52 => host_ret(libc::fchmod(a[0] as i32, a[1] as libc::mode_t) as i64),
@@ -335,7 +383,12 @@ impl LinuxModel {
                                     std::ptr::copy_nonoverlapping(t.as_ptr(), out, n);
                                     n as i64
                                 }
-                                None => host_ret(libc::readlinkat(a[0] as i32, p.as_ptr(), out as *mut libc::c_char, a[3] as usize) as i64),
+                                None => host_ret(libc::readlinkat(
+                                    a[0] as i32,
+                                    p.as_ptr(),
+                                    out as *mut libc::c_char,
+                                    a[3] as usize,
+                                ) as i64),
                             },
                             Err(_) => -EFAULT,
                         }
@@ -343,7 +396,12 @@ impl LinuxModel {
                     Err(e) => e,
                 },
                 61 => match buf(mem, a[1], a[2], PROT_WRITE) {
-                    Ok(p) => host_ret(libc::syscall(libc::SYS_getdents64, a[0] as i32, p, a[2] as usize)),
+                    Ok(p) => host_ret(libc::syscall(
+                        libc::SYS_getdents64,
+                        a[0] as i32,
+                        p,
+                        a[2] as usize,
+                    )),
                     Err(_) => -EFAULT,
                 },
                 93 | 94 => return Err(GuestExit::Status((a[0] & 0xff) as i32)),
@@ -395,7 +453,11 @@ impl LinuxModel {
                 }
                 101 | 115 => {
                     // nanosleep(req, rem) / clock_nanosleep(clock, flags, req, rem)
-                    let (req, rem) = if nr == 101 { (a[0], a[1]) } else { (a[2], a[3]) };
+                    let (req, rem) = if nr == 101 {
+                        (a[0], a[1])
+                    } else {
+                        (a[2], a[3])
+                    };
                     let mut b = [0u8; 16];
                     if mem.read(req, &mut b).is_err() {
                         -EFAULT
@@ -408,7 +470,12 @@ impl LinuxModel {
                         let rc = if nr == 101 {
                             host_ret(libc::nanosleep(&ts, &mut left) as i64)
                         } else {
-                            -(libc::clock_nanosleep(a[0] as libc::clockid_t, a[1] as i32, &ts, &mut left) as i64)
+                            -(libc::clock_nanosleep(
+                                a[0] as libc::clockid_t,
+                                a[1] as i32,
+                                &ts,
+                                &mut left,
+                            ) as i64)
                         };
                         if rc == -4 && rem != 0 {
                             let mut o = [0u8; 16];
@@ -453,7 +520,9 @@ impl LinuxModel {
                         return Ok(-EFAULT);
                     }
                     if set != 0 {
-                        let Ok(s) = mem.read_u64(set) else { return Ok(-EFAULT) };
+                        let Ok(s) = mem.read_u64(set) else {
+                            return Ok(-EFAULT);
+                        };
                         let s = s & !((1 << 8) | (1 << 18)); // SIGKILL, SIGSTOP
                         match how {
                             0 => self.sigmask |= s,
@@ -472,7 +541,12 @@ impl LinuxModel {
                         let n = s.len().min(64);
                         b[65 * i..65 * i + n].copy_from_slice(&s[..n]);
                     };
-                    let cs = |f: &[libc::c_char]| -> Vec<u8> { f.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect() };
+                    let cs = |f: &[libc::c_char]| -> Vec<u8> {
+                        f.iter()
+                            .take_while(|&&c| c != 0)
+                            .map(|&c| c as u8)
+                            .collect()
+                    };
                     field(&mut b, 0, b"Linux");
                     field(&mut b, 1, &cs(&u.nodename));
                     field(&mut b, 2, &cs(&u.release));
@@ -487,7 +561,11 @@ impl LinuxModel {
                 }
                 163 | 261 => {
                     // getrlimit(res, old) / prlimit64(pid, res, new, old): same struct layout
-                    let (pid, res, new, old) = if nr == 163 { (0, a[0], 0, a[1]) } else { (a[0], a[1], a[2], a[3]) };
+                    let (pid, res, new, old) = if nr == 163 {
+                        (0, a[0], 0, a[1])
+                    } else {
+                        (a[0], a[1], a[2], a[3])
+                    };
                     let newp = if new == 0 {
                         std::ptr::null()
                     } else {
@@ -504,9 +582,19 @@ impl LinuxModel {
                             Err(_) => return Ok(-EFAULT),
                         }
                     };
-                    host_ret(libc::prlimit64(pid as i32, res as libc::__rlimit_resource_t, newp, oldp) as i64)
+                    host_ret(libc::prlimit64(
+                        pid as i32,
+                        res as libc::__rlimit_resource_t,
+                        newp,
+                        oldp,
+                    ) as i64)
                 }
-                165 => match buf(mem, a[1], std::mem::size_of::<libc::rusage>() as u64, PROT_WRITE) {
+                165 => match buf(
+                    mem,
+                    a[1],
+                    std::mem::size_of::<libc::rusage>() as u64,
+                    PROT_WRITE,
+                ) {
                     Ok(p) => host_ret(libc::getrusage(a[0] as i32, p as *mut libc::rusage) as i64),
                     Err(_) => -EFAULT,
                 },
@@ -518,7 +606,12 @@ impl LinuxModel {
                 176 => libc::getgid() as i64,
                 177 => libc::getegid() as i64,
                 178 => libc::getpid() as i64,
-                179 => match buf(mem, a[0], std::mem::size_of::<libc::sysinfo>() as u64, PROT_WRITE) {
+                179 => match buf(
+                    mem,
+                    a[0],
+                    std::mem::size_of::<libc::sysinfo>() as u64,
+                    PROT_WRITE,
+                ) {
                     Ok(p) => host_ret(libc::sysinfo(p as *mut libc::sysinfo) as i64),
                     Err(_) => -EFAULT,
                 },
@@ -548,7 +641,11 @@ impl LinuxModel {
                     const MADV_DONTNEED: u64 = 4;
                     if a[2] == MADV_DONTNEED {
                         match buf(mem, a[0], a[1], 0) {
-                            Ok(p) => host_ret(libc::madvise(p as *mut libc::c_void, a[1] as usize, libc::MADV_DONTNEED) as i64),
+                            Ok(p) => host_ret(libc::madvise(
+                                p as *mut libc::c_void,
+                                a[1] as usize,
+                                libc::MADV_DONTNEED,
+                            ) as i64),
                             Err(_) => -ENOMEM,
                         }
                     } else {
@@ -556,7 +653,11 @@ impl LinuxModel {
                     }
                 }
                 278 => match buf(mem, a[0], a[1], PROT_WRITE) {
-                    Ok(p) => host_ret(libc::getrandom(p as *mut libc::c_void, a[1] as usize, a[2] as u32) as i64),
+                    Ok(p) => host_ret(libc::getrandom(
+                        p as *mut libc::c_void,
+                        a[1] as usize,
+                        a[2] as u32,
+                    ) as i64),
                     Err(_) => -EFAULT,
                 },
                 129 | 131 | 130 => {
@@ -569,7 +670,11 @@ impl LinuxModel {
                     } else if sig == 0 {
                         0
                     } else {
-                        return Err(GuestExit::Signal { sig, pc: 0, addr: 0 });
+                        return Err(GuestExit::Signal {
+                            sig,
+                            pc: 0,
+                            addr: 0,
+                        });
                     }
                 }
                 _ => -ENOSYS,
@@ -580,7 +685,13 @@ impl LinuxModel {
 }
 
 impl SystemModel for LinuxModel {
-    fn trap(&mut self, cpu: &mut CpuState, mem: &mut GuestMemory, kind: TrapKind, pc: u64) -> TrapAction {
+    fn trap(
+        &mut self,
+        cpu: &mut CpuState,
+        mem: &mut GuestMemory,
+        kind: TrapKind,
+        pc: u64,
+    ) -> TrapAction {
         match kind {
             TrapKind::Svc(_) => {
                 let nr = cpu.x[8];
@@ -589,7 +700,9 @@ impl SystemModel for LinuxModel {
                 let name = strace::name(nr);
                 match r {
                     Ok(v) => {
-                        if self.opts.strace || (self.opts.log_unimp && v == -ENOSYS && name == "unknown") {
+                        if self.opts.strace
+                            || (self.opts.log_unimp && v == -ENOSYS && name == "unknown")
+                        {
                             // SAFETY: getpid has no preconditions.
                             let pid = unsafe { libc::getpid() };
                             let _ = writeln!(
@@ -601,7 +714,11 @@ impl SystemModel for LinuxModel {
                                 a[3],
                                 a[4],
                                 a[5],
-                                if v == -ENOSYS { format!(" (ENOSYS: syscall {nr} not implemented)") } else { String::new() }
+                                if v == -ENOSYS {
+                                    format!(" (ENOSYS: syscall {nr} not implemented)")
+                                } else {
+                                    String::new()
+                                }
                             );
                         }
                         cpu.x[0] = v as u64;
@@ -612,17 +729,31 @@ impl SystemModel for LinuxModel {
                             let _ = writeln!(std::io::stderr(), "{name}({}) = ?", a[0] as i64);
                         }
                         match exit {
-                            GuestExit::Signal { sig, .. } => TrapAction::Exit(GuestExit::Signal { sig, pc, addr: 0 }),
+                            GuestExit::Signal { sig, .. } => {
+                                TrapAction::Exit(GuestExit::Signal { sig, pc, addr: 0 })
+                            }
                             e => TrapAction::Exit(e),
                         }
                     }
                 }
             }
-            TrapKind::Brk(_) => TrapAction::Exit(GuestExit::Signal { sig: SIGTRAP, pc, addr: pc }),
+            TrapKind::Brk(_) => TrapAction::Exit(GuestExit::Signal {
+                sig: SIGTRAP,
+                pc,
+                addr: pc,
+            }),
             TrapKind::Undefined(_) | TrapKind::Halt(_) | TrapKind::Unimplemented(_) => {
-                TrapAction::Exit(GuestExit::Signal { sig: SIGILL, pc, addr: pc })
+                TrapAction::Exit(GuestExit::Signal {
+                    sig: SIGILL,
+                    pc,
+                    addr: pc,
+                })
             }
-            TrapKind::FetchFault => TrapAction::Exit(GuestExit::Signal { sig: SIGSEGV, pc, addr: pc }),
+            TrapKind::FetchFault => TrapAction::Exit(GuestExit::Signal {
+                sig: SIGSEGV,
+                pc,
+                addr: pc,
+            }),
         }
     }
 }

@@ -231,7 +231,7 @@ fn run(
         let s = &engine.stats;
         eprintln!(
             "egret stats: translated {} blocks ({} insns) in {:.3} ms; compiled {} blocks ({} insns, {} host bytes) in {:.3} ms; \
-             {} interpreted block runs; {} dispatches; {} links",
+             {} interpreted block runs; {} dispatches; {} links; {} compile failures",
             s.blocks_translated,
             s.guest_insns_translated,
             s.translate_time.as_secs_f64() * 1e3,
@@ -241,7 +241,8 @@ fn run(
             s.compile_time.as_secs_f64() * 1e3,
             s.interp_blocks,
             s.dispatches,
-            s.links
+            s.links,
+            s.compile_failures
         );
     }
     match outcome {

@@ -1,5 +1,7 @@
 //! IR → Cranelift lowering for one block.
 
+mod vector;
+
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block as ClBlock, InstBuilder, MemFlagsData, Signature, SourceLoc,
@@ -10,7 +12,7 @@ use cranelift_frontend::FunctionBuilder;
 use ir::state::{exit_code, offsets};
 use ir::{
     sem, BinOp, Block, CmpOp, CvtOp, Exit, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp,
-    Value, VecOp,
+    Value,
 };
 
 /// Where a block's exits lead and how guest memory is addressed.
@@ -34,7 +36,7 @@ fn cl_ty(t: Type) -> ClType {
         Type::I64 | Type::Void => types::I64,
         Type::F32 => types::F32,
         Type::F64 => types::F64,
-        Type::V128 => types::I128,
+        Type::V128 => types::I8X16,
     }
 }
 
@@ -345,16 +347,16 @@ impl Lower<'_, '_> {
                 Type::F64 => self.b.ins().f64const(f64::from_bits(c)),
                 _ => self.iconst(ct, c),
             }),
-            Op::ConstV(c) => {
-                let lo = self.iconst(types::I64, c as u64);
-                let hi = self.iconst(types::I64, (c >> 64) as u64);
-                Some(self.b.ins().iconcat(lo, hi))
-            }
+            Op::ConstV(c) => Some(self.vconst(c)),
             Op::GetReg(r) => Some(self.get_reg(r)),
             Op::SetReg(r, v) => {
                 let v = self.v(v);
                 self.set_reg(r, v);
                 None
+            }
+            Op::Bin(BinOp::VPair, a, b) => {
+                let (a, b) = (self.v(a), self.v(b));
+                Some(self.vpair(a, b))
             }
             Op::Bin(op, a, b) => {
                 let (a, b) = (self.v(a), self.v(b));
@@ -372,7 +374,7 @@ impl Lower<'_, '_> {
                     BinOp::LShr => ins.ushr(a, b),
                     BinOp::AShr => ins.sshr(a, b),
                     BinOp::RotR => ins.rotr(a, b),
-                    BinOp::VPair => ins.iconcat(a, b),
+                    BinOp::VPair => unreachable!("lowered above"),
                     BinOp::UDiv | BinOp::SDiv => {
                         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
                         let one = self.iconst(ct, 1);
@@ -450,12 +452,9 @@ impl Lower<'_, '_> {
                         self.b.ins().sshr_imm_u(s, w - k)
                     }
                     UnOp::Bitcast => self.b.ins().bitcast(ct, MemFlagsData::new(), a),
-                    UnOp::VLow => self.b.ins().ireduce(types::I64, a),
-                    UnOp::VHigh => {
-                        let s = self.b.ins().ushr_imm_u(a, 64);
-                        self.b.ins().ireduce(types::I64, s)
-                    }
-                    UnOp::VFromLow => self.b.ins().uextend(types::I128, a),
+                    UnOp::VLow => self.vlow(a, 0),
+                    UnOp::VHigh => self.vlow(a, 1),
+                    UnOp::VFromLow => self.vfrom_low(a),
                 })
             }
             Op::Select(c, a, b) => {
@@ -506,7 +505,7 @@ impl Lower<'_, '_> {
                     self.b.ins().store(f, v, h, 0);
                 } else {
                     let v = if vty == Type::V128 {
-                        self.b.ins().ireduce(types::I64, v)
+                        self.vlow(v, 0)
                     } else {
                         v
                     };
@@ -641,34 +640,15 @@ impl Lower<'_, '_> {
                         Some(l.v(args[k]))
                     }
                 };
-                let (x, y) = (a(self, 0), a(self, 1));
-                Some(match (op, x, y) {
-                    (VecOp::And, Some(x), Some(y)) => self.b.ins().band(x, y),
-                    (VecOp::Orr, Some(x), Some(y)) => self.b.ins().bor(x, y),
-                    (VecOp::Eor, Some(x), Some(y)) => self.b.ins().bxor(x, y),
-                    (VecOp::Bic, Some(x), Some(y)) => self.b.ins().band_not(x, y),
-                    (VecOp::Not, Some(x), _) => self.b.ins().bnot(x),
-                    (VecOp::ZeroHigh, Some(x), _) => {
-                        let lo = self.b.ins().ireduce(types::I64, x);
-                        self.b.ins().uextend(types::I128, lo)
-                    }
-                    _ => {
-                        for k in 0..3 {
-                            if let Some(v) = a(self, k) {
-                                self.state_store(v, offsets::SCRATCH + 16 * k);
-                            }
-                        }
-                        let p = self.iconst(types::I64, sem::vec_pack(op, esize, imm));
-                        let st = self.state;
-                        self.call_native(
-                            sem::vec_helper as *const () as usize,
-                            &[types::I64; 2],
-                            None,
-                            &[st, p],
-                        );
-                        self.state_load(types::I128, offsets::SCRATCH)
-                    }
-                })
+                let vargs = [a(self, 0), a(self, 1), a(self, 2)];
+                #[cfg(target_arch = "x86_64")]
+                let has_fma = std::is_x86_feature_detected!("fma");
+                #[cfg(not(target_arch = "x86_64"))]
+                let has_fma = false;
+                match self.vector_op(op, esize, imm, vargs, has_fma) {
+                    Some(r) => Some(r),
+                    None => Some(self.vector_helper(op, esize, imm, vargs)),
+                }
             }
             Op::Call(h, args) => {
                 self.flush();

@@ -100,6 +100,8 @@ pub struct Stats {
     pub interp_blocks: u64,
     pub dispatches: u64,
     pub links: u64,
+    /// Blocks the backend could not compile (they stay interpreted).
+    pub compile_failures: u64,
 }
 
 /// One guest CPU with its memory, code cache and engines.
@@ -215,6 +217,7 @@ impl Engine {
         let compiled = match jit.compile(block, &env) {
             Ok(c) => c,
             Err(e) => {
+                self.stats.compile_failures += 1;
                 let msg = format!("egret: block {:#x} stays interpreted: {e}\n", block.pc);
                 self.log(&msg);
                 return Ok(None);

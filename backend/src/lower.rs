@@ -28,6 +28,9 @@ pub struct CompileEnv {
     pub jc_bits: u32,
     /// Whether indirect branches may use the jump cache (off in lockstep diff mode).
     pub use_jump_cache: bool,
+    /// Whether a branch back to the block's own start may loop inside the compiled function
+    /// (off in lockstep diff mode, which compares state after every block).
+    pub loops: bool,
 }
 
 fn cl_ty(t: Type) -> ClType {
@@ -49,6 +52,13 @@ struct Lower<'a, 'b> {
     /// Cached guest registers: value and whether it must be written back.
     regs: [Option<(ClValue, bool)>; Reg::SLOTS],
     reg_of_slot: [Option<Reg>; Reg::SLOTS],
+    /// The block's loop head (exit-request check), target of a branch back to the block itself.
+    head: ClBlock,
+    /// The `Nzcv` value last written to the NZCV register, for fusing a compare with the
+    /// condition that reads it back.
+    nzcv_def: Option<Value>,
+    /// For each `GetReg(Nzcv)`, the `Nzcv` value it reads, if set earlier in the block.
+    nzcv_src: Vec<Option<Value>>,
 }
 
 fn flags() -> MemFlagsData {
@@ -264,8 +274,10 @@ impl Lower<'_, '_> {
 
     /// ConditionHolds(cond, nzcv) as i8, fusing with the compare that produced the flags.
     fn cond_holds(&mut self, cond: u8, nzcv: Value) -> ClValue {
+        let nzcv = self.nzcv_src[nzcv.index()].unwrap_or(nzcv);
         if let Op::Nzcv(op, a, b, _) = self.block.insts[nzcv.index()].op {
-            let (a, b) = (self.v(a), self.v(b));
+            let a = self.v(a);
+            let b = if b == Value::NONE { a } else { self.v(b) };
             let cc = match op {
                 NzcvOp::Sub => match cond {
                     0 => Some(IntCC::Equal),
@@ -348,8 +360,17 @@ impl Lower<'_, '_> {
                 _ => self.iconst(ct, c),
             }),
             Op::ConstV(c) => Some(self.vconst(c)),
-            Op::GetReg(r) => Some(self.get_reg(r)),
+            Op::GetReg(r) => {
+                if r == Reg::Nzcv {
+                    self.nzcv_src[i] = self.nzcv_def;
+                }
+                Some(self.get_reg(r))
+            }
             Op::SetReg(r, v) => {
+                if r == Reg::Nzcv {
+                    let is_nzcv_op = matches!(self.block.insts[v.index()].op, Op::Nzcv(..));
+                    self.nzcv_def = if is_nzcv_op { Some(v) } else { None };
+                }
                 let v = self.v(v);
                 self.set_reg(r, v);
                 None
@@ -678,6 +699,12 @@ impl Lower<'_, '_> {
 
     /// Chained exit: record the target and the slot, then tail-call whatever the slot holds.
     fn chain(&mut self, target: u64, slot: u64) {
+        if self.env.loops && target == self.block.pc {
+            // A branch to itself stays inside the function: registers are already written back
+            // and the head re-checks the exit request.
+            self.b.ins().jump(self.head, &[]);
+            return;
+        }
         let t = self.iconst(types::I64, target);
         self.state_store(t, offsets::PC);
         let s = self.iconst(types::I64, slot);
@@ -766,6 +793,9 @@ pub(crate) fn lower_block(b: &mut FunctionBuilder<'_>, block: &Block, env: &Comp
     b.switch_to_block(entry);
     b.seal_block(entry);
     let state = b.block_params(entry)[0];
+    let head = b.create_block();
+    b.ins().jump(head, &[]);
+    b.switch_to_block(head);
     // Pending-exit check: lets the runtime stop a chained loop.
     let req = b
         .ins()
@@ -791,9 +821,13 @@ pub(crate) fn lower_block(b: &mut FunctionBuilder<'_>, block: &Block, env: &Comp
         vals: vec![None; block.insts.len()],
         regs: [None; Reg::SLOTS],
         reg_of_slot: [None; Reg::SLOTS],
+        head,
+        nzcv_def: None,
+        nzcv_src: vec![None; block.insts.len()],
     };
     for i in 0..block.insts.len() {
         l.lower_inst(i);
     }
     l.lower_exit();
+    l.b.seal_block(head);
 }

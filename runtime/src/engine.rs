@@ -213,6 +213,7 @@ impl Engine {
             jump_cache: self.jc.addr(),
             jc_bits: JC_BITS,
             use_jump_cache: chain,
+            loops: chain,
         };
         let compiled = match jit.compile(block, &env) {
             Ok(c) => c,

@@ -49,7 +49,8 @@ enum Cmd {
         /// Execution engine: Cranelift JIT, the reference interpreter, or both in lockstep.
         #[arg(long, value_enum, default_value = "jit")]
         engine: EngineArg,
-        /// Log items, comma-separated: in_asm, ir, out_asm, exec, unimp.
+        /// Log items, comma-separated: in_asm, ir, out_asm, exec, nochain (every block returns to the
+        /// dispatcher), unimp.
         #[arg(short = 'd', value_delimiter = ',')]
         debug: Vec<String>,
         /// Write -d output to this file instead of stderr.
@@ -105,9 +106,10 @@ fn main() -> ExitCode {
                     "ir" => log.ir = true,
                     "out_asm" => log.out_asm = true,
                     "exec" => log.exec = true,
+                    "nochain" => log.nochain = true,
                     "unimp" => log_unimp = true,
                     other => {
-                        eprintln!("egret: unknown -d item '{other}' (known: in_asm, ir, out_asm, exec, unimp)");
+                        eprintln!("egret: unknown -d item '{other}' (known: in_asm, ir, out_asm, exec, nochain, unimp)");
                         return ExitCode::from(EXIT_INTERNAL);
                     }
                 }

@@ -142,7 +142,7 @@ impl Lower<'_, '_> {
             _ => v,
         }
     }
-    fn from_bits(&mut self, v: ClValue, ty: Type) -> ClValue {
+    fn value_of_bits(&mut self, v: ClValue, ty: Type) -> ClValue {
         match ty {
             Type::F32 => {
                 let i = self.b.ins().ireduce(types::I32, v);
@@ -173,7 +173,7 @@ impl Lower<'_, '_> {
                 &a,
             )
             .expect("fp_helper returns a value");
-        self.from_bits(r, out)
+        self.value_of_bits(r, out)
     }
 
     /// `r` computed inline; if it is a NaN, replace it with the architecture's NaN result.
@@ -631,7 +631,7 @@ impl Lower<'_, '_> {
                                     &[p, bits],
                                 )
                                 .expect("fcvt_helper returns a value");
-                            self.from_bits(r, ty)
+                            self.value_of_bits(r, ty)
                         } else {
                             let rounded = match m {
                                 RoundMode::Nearest => self.b.ins().nearest(av),
@@ -679,11 +679,11 @@ impl Lower<'_, '_> {
                     Helper::CompareAndSwap { size } => (2, size),
                 };
                 let mut a = vec![self.state, self.iconst(types::I64, kind << 8 | size as u64)];
-                for k in 0..3 {
-                    a.push(if args[k] == Value::NONE {
+                for &arg in &args[..3] {
+                    a.push(if arg == Value::NONE {
                         self.iconst(types::I64, 0)
                     } else {
-                        self.v(args[k])
+                        self.v(arg)
                     });
                 }
                 self.call_native(

@@ -132,7 +132,7 @@ pub(crate) fn sys(c: &mut Ctx, w: u32) -> Flow {
         }
         // DC CVAC/CVAU/CIVAC/CVAP/CVADP, IC IVAU: coherent on this host; an instruction cache
         // invalidation is followed by ISB before new code runs, which ends the block.
-        (3, 7, 10 | 11 | 12 | 13 | 14, 1) | (3, 7, 5, 1) => Flow::Next,
+        (3, 7, 10..=14, 1) | (3, 7, 5, 1) => Flow::Next,
         _ => unsupported(c),
     }
 }

@@ -305,13 +305,13 @@ pub fn minmax(op: FpOp, a: u64, b: u64, bits: u32) -> u64 {
 /// the destination.
 pub fn fp_to_int(a: u64, bits: u32, mode: RoundMode, signed: bool, out_bits: u32) -> u64 {
     let x = round_f64(to_f(a, bits), mode);
-    let r = match (signed, out_bits) {
+    // Rust's float → int casts saturate and map NaN to 0, as FCVT* do.
+    match (signed, out_bits) {
         (true, 32) => x as i32 as u32 as u64,
         (true, _) => x as i64 as u64,
         (false, 32) => x as u32 as u64,
         (false, _) => x as u64,
-    };
-    r
+    }
 }
 
 /// Integer → FP (round to nearest). `in_bits` is the source width.

@@ -32,6 +32,8 @@ pub struct LogFlags {
     pub ir: bool,
     pub out_asm: bool,
     pub exec: bool,
+    /// Do not chain blocks: every block exit returns to the dispatcher (like QEMU's nochain).
+    pub nochain: bool,
 }
 
 /// Engine options.
@@ -273,7 +275,8 @@ impl Engine {
         fault::install();
         self.fault_ctx.cpu = &*self.cpu;
         fault::publish(&mut *self.fault_ctx);
-        let chain = self.opts.engine == EngineKind::Jit && !self.opts.log.exec;
+        let chain =
+            self.opts.engine == EngineKind::Jit && !self.opts.log.exec && !self.opts.log.nochain;
         let threshold = self.opts.jit_threshold;
         loop {
             let pc = self.cpu.pc;

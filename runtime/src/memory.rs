@@ -406,7 +406,7 @@ impl GuestMemory {
 
     /// Instruction fetch: the word at `pc` if it is mapped executable.
     pub fn fetch(&self, pc: u64) -> Option<u32> {
-        if pc % 4 != 0 || !self.check_prot(pc, 4, PROT_EXEC) {
+        if !pc.is_multiple_of(4) || !self.check_prot(pc, 4, PROT_EXEC) {
             return None;
         }
         let p = self.host_slice(pc, 4, PROT_EXEC).ok()?;

@@ -161,10 +161,9 @@ impl LinuxModel {
         let tail = old + old_len;
         if !mem.regions().any(|(s, e, _)| s < old + new_len && e > tail)
             && old + new_len <= self.mmap_top
+            && mem.map(tail, new_len - old_len, prot).is_ok()
         {
-            if mem.map(tail, new_len - old_len, prot).is_ok() {
-                return old as i64;
-            }
+            return old as i64;
         }
         if flags & MREMAP_MAYMOVE == 0 {
             return -ENOMEM;
@@ -617,9 +616,7 @@ impl LinuxModel {
                 },
                 214 => self.do_brk(mem, a[0]),
                 215 => {
-                    if a[0] % 4096 != 0 || a[1] == 0 {
-                        -EINVAL
-                    } else if mem.unmap(a[0], a[1]).is_err() {
+                    if !a[0].is_multiple_of(4096) || a[1] == 0 || mem.unmap(a[0], a[1]).is_err() {
                         -EINVAL
                     } else {
                         0
@@ -628,7 +625,7 @@ impl LinuxModel {
                 216 => self.do_mremap(mem, a),
                 222 => self.do_mmap(mem, a),
                 226 => {
-                    if a[0] % 4096 != 0 {
+                    if !a[0].is_multiple_of(4096) {
                         -EINVAL
                     } else if mem.protect(a[0], a[1], a[2] as u32 & 7).is_err() {
                         -ENOMEM
@@ -660,7 +657,7 @@ impl LinuxModel {
                     ) as i64),
                     Err(_) => -EFAULT,
                 },
-                129 | 131 | 130 => {
+                129..=131 => {
                     // kill/tgkill/tkill aimed at ourselves: the default action of the signal
                     let sig = if nr == 131 { a[2] } else { a[1] } as i32;
                     let me = libc::getpid() as u64;

@@ -66,7 +66,7 @@ enum Cmd {
         #[arg(short = 'U', value_name = "VAR")]
         unset_env: Vec<String>,
         /// Interpreted executions of a block before the JIT compiles it.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 50)]
         jit_threshold: u32,
         /// Cranelift optimisation level.
         #[arg(long, value_enum, default_value = "speed")]

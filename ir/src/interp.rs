@@ -212,3 +212,57 @@ fn write_reg(cpu: &mut CpuState, r: Reg, v: u128) {
         Reg::ExclVal2 => cpu.excl_val2 = x,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BinOp, Builder, Exit, NzcvOp, Reg, Value};
+
+    struct NoMem;
+    impl Mem for NoMem {
+        fn load(&mut self, _: u64, _: u8) -> u64 {
+            unreachable!("the test block does not load")
+        }
+        fn store(&mut self, _: u64, _: u8, _: u64) {
+            unreachable!("the test block does not store")
+        }
+    }
+
+    /// subs x0, x1, x2 ; b.lt taken
+    #[test]
+    fn subs_and_conditional_branch() {
+        let mut b = Builder::new();
+        b.insn_start(0x1000);
+        let x1 = b.get(Reg::X(1));
+        let x2 = b.get(Reg::X(2));
+        let r = b.bin(BinOp::Sub, x1, x2);
+        b.set(Reg::X(0), r);
+        let f = b.nzcv(NzcvOp::Sub, x1, x2, Value::NONE);
+        b.set(Reg::Nzcv, f);
+        b.insn_start(0x1004);
+        let f = b.get(Reg::Nzcv);
+        let lt = b.cond(0b1011, f);
+        let block = b.finish(
+            0x1000,
+            0x1008,
+            2,
+            Exit::Branch {
+                cond: lt,
+                taken: 0x2000,
+                not_taken: 0x1008,
+            },
+        );
+        crate::verify::verify(&block).expect("valid block");
+        let mut cpu = CpuState::default();
+        cpu.x[1] = 3;
+        cpu.x[2] = 5;
+        assert_eq!(run_block(&block, &mut cpu, &mut NoMem), exit_code::LOOKUP);
+        assert_eq!(cpu.pc, 0x2000);
+        assert_eq!(cpu.x[0], (-2i64) as u64);
+        assert_eq!(cpu.nzcv, 1 << 31);
+        cpu.x[1] = 5;
+        run_block(&block, &mut cpu, &mut NoMem);
+        assert_eq!(cpu.pc, 0x1008);
+        assert_eq!(cpu.nzcv, 0b0110 << 28);
+    }
+}

@@ -974,3 +974,131 @@ pub unsafe extern "C" fn mem_helper(
         _ => compare_and_swap(&mut m, a, size, b, c),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Values from the Arm ARM's definitions (AddWithCarry, ConditionHolds, FPProcessNaNs,
+    //! FPMax/FPMin, FPToFixed, the division rules of UDIV/SDIV).
+    use super::*;
+
+    const N: u64 = 1 << 31;
+    const Z: u64 = 1 << 30;
+    const C: u64 = 1 << 29;
+    const V: u64 = 1 << 28;
+
+    #[test]
+    fn add_with_carry_flags() {
+        // ADDS w: 0x7fffffff + 1 overflows into the sign bit.
+        assert_eq!(add_with_carry_nzcv(0x7fff_ffff, 1, 0, 32), N | V);
+        // ADDS x: 0xffff...ff + 1 = 0 with carry out.
+        assert_eq!(add_with_carry_nzcv(u64::MAX, 1, 0, 64), Z | C);
+        // SUBS x: 0 - 1 = AddWithCarry(0, NOT 1, 1): borrow, so C = 0.
+        assert_eq!(add_with_carry_nzcv(0, !1, 1, 64), N);
+        // CMP equal values: Z and C (no borrow).
+        assert_eq!(add_with_carry_nzcv(5, !5, 1, 64), Z | C);
+        // SUBS w: INT32_MIN - 1 overflows.
+        assert_eq!(
+            add_with_carry_nzcv(0x8000_0000, !1u64 & 0xffff_ffff, 1, 32),
+            C | V
+        );
+        // ADCS with carry in: 0xffffffff + 0 + 1.
+        assert_eq!(add_with_carry_nzcv(0xffff_ffff, 0, 1, 32), Z | C);
+    }
+
+    #[test]
+    fn conditions() {
+        assert!(condition_holds(0b1110, 0)); // AL
+        assert!(condition_holds(0b1111, 0)); // NV behaves as AL
+        assert!(condition_holds(0b1010, N | V)); // GE: N == V
+        assert!(!condition_holds(0b1011, N | V)); // LT
+        assert!(condition_holds(0b1000, C)); // HI: C && !Z
+        assert!(!condition_holds(0b1000, C | Z));
+        assert!(condition_holds(0b1101, Z)); // LE: Z || N != V
+    }
+
+    #[test]
+    fn nan_propagation() {
+        let qnan_a = 0x7fc0_0001;
+        let snan_b = 0x7f80_0002;
+        // A signalling NaN wins over an earlier quiet NaN and is returned quieted.
+        assert_eq!(process_nans(&[qnan_a, snan_b], 32), 0x7fc0_0002);
+        // Two quiet NaNs: the first operand's.
+        assert_eq!(process_nans(&[0x7fc0_0003, 0xffc0_0004], 32), 0x7fc0_0003);
+        // 0 * inf is invalid: the default NaN (positive, quiet, zero payload).
+        assert_eq!(fp(FpOp::Mul, 0, 0x7f80_0000, 0, 32), 0x7fc0_0000);
+        assert_eq!(
+            fp(
+                FpOp::Sub,
+                0x7ff0_0000_0000_0000,
+                0x7ff0_0000_0000_0000,
+                0,
+                64
+            ),
+            0x7ff8_0000_0000_0000
+        );
+    }
+
+    #[test]
+    fn max_min_signed_zeros_and_nm() {
+        let (pz, nz) = (0u64, 0x8000_0000u64);
+        assert_eq!(minmax(FpOp::Max, pz, nz, 32), pz);
+        assert_eq!(minmax(FpOp::Min, pz, nz, 32), nz);
+        // FMAXNM: a quiet NaN loses to a number; FMAX propagates it.
+        let one = 0x3f80_0000;
+        assert_eq!(minmax(FpOp::MaxNm, 0x7fc0_0000, one, 32), one);
+        assert_eq!(minmax(FpOp::Max, 0x7fc0_0000, one, 32), 0x7fc0_0000);
+    }
+
+    #[test]
+    fn fp_to_int_saturates() {
+        let nan = 0x7ff8_0000_0000_0000;
+        assert_eq!(fp_to_int(nan, 64, RoundMode::Zero, true, 32), 0);
+        assert_eq!(
+            fp_to_int(1e20f64.to_bits(), 64, RoundMode::Zero, true, 32),
+            0x7fff_ffff
+        );
+        assert_eq!(
+            fp_to_int((-1e20f64).to_bits(), 64, RoundMode::Zero, true, 64),
+            i64::MIN as u64
+        );
+        assert_eq!(
+            fp_to_int((-1.5f64).to_bits(), 64, RoundMode::Zero, false, 64),
+            0
+        );
+        // Ties to even.
+        assert_eq!(
+            fp_to_int((-2.5f64).to_bits(), 64, RoundMode::Nearest, true, 64),
+            -2i64 as u64
+        );
+        assert_eq!(fp_to_int(2.5f64.to_bits(), 64, RoundMode::Up, true, 64), 3);
+    }
+
+    #[test]
+    fn division_corner_cases() {
+        assert_eq!(bin(BinOp::UDiv, 7, 0, 64), 0);
+        assert_eq!(bin(BinOp::SDiv, 7, 0, 32), 0);
+        assert_eq!(
+            bin(BinOp::SDiv, i64::MIN as u64, u64::MAX, 64),
+            i64::MIN as u64
+        );
+        assert_eq!(bin(BinOp::SDiv, 0x8000_0000, 0xffff_ffff, 32), 0x8000_0000);
+        assert_eq!(bin(BinOp::SDiv, -7i64 as u64, 2, 64), -3i64 as u64);
+    }
+
+    #[test]
+    fn vector_lanes() {
+        // UZP1 of .4s takes the even elements of the pair.
+        let a = 0x0000_0003_0000_0002_0000_0001_0000_0000u128;
+        let b = 0x0000_0007_0000_0006_0000_0005_0000_0004u128;
+        assert_eq!(
+            vec(VecOp::Uzp1, 32, 0, a, b, 0),
+            0x0000_0006_0000_0004_0000_0002_0000_0000
+        );
+        // CMHI is unsigned, CMGT signed.
+        assert_eq!(vec(VecOp::CmHi, 8, 0, 0xff, 0x01, 0), 0xff);
+        assert_eq!(vec(VecOp::CmGt, 8, 0, 0xff, 0x01, 0), 0);
+        // TBL: indices out of range (0x10, 0xff) read as zero.
+        let idx = !0u128 << 32 | 0x10_00_03_01;
+        assert_eq!(vec(VecOp::Tbl, 8, 0, 0x44_33_22_11, idx, 0), 0x00_11_44_22);
+    }
+}

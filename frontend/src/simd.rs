@@ -192,6 +192,7 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
     let esize = 8u32 << size;
     let fesize = if size & 1 == 1 { 64 } else { 32 };
     let half = if q { 0 } else { 1 };
+    let pick = |first: VecOp, second: VecOp| if size >> 1 == 0 { first } else { second };
     let n = c.vr(rn);
     let m = c.vr(rm);
     let r = match (opcode, u) {
@@ -250,43 +251,13 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
         (8, _) => c.v2(if u { VecOp::UShl } else { VecOp::SShl }, esize, 0, n, m),
         (5, true) => c.v2(VecOp::UQSub, esize, 0, n, m),
         (1, true) => c.v2(VecOp::UQAdd, esize, 0, n, m),
-        // floating point: size<1> selects the second op of a pair, size<0> the precision
-        (26, false) => c.v2(
-            if size >> 1 == 0 {
-                VecOp::FAdd
-            } else {
-                VecOp::FSub
-            },
-            fesize,
-            0,
-            n,
-            m,
-        ),
+        // floating point: size<1> selects the second op of a pair (`pick`), size<0> the precision
+        (26, false) => c.v2(pick(VecOp::FAdd, VecOp::FSub), fesize, 0, n, m),
         (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, 0, n, m),
         (31, true) if size >> 1 == 0 => c.v2(VecOp::FDiv, fesize, 0, n, m),
-        (30, false) => c.v2(
-            if size >> 1 == 0 {
-                VecOp::FMax
-            } else {
-                VecOp::FMin
-            },
-            fesize,
-            0,
-            n,
-            m,
-        ),
+        (30, false) => c.v2(pick(VecOp::FMax, VecOp::FMin), fesize, 0, n, m),
         (28, false) if size >> 1 == 0 => c.v2(VecOp::FCmEq, fesize, 0, n, m),
-        (28, true) => c.v2(
-            if size >> 1 == 0 {
-                VecOp::FCmGe
-            } else {
-                VecOp::FCmGt
-            },
-            fesize,
-            0,
-            n,
-            m,
-        ),
+        (28, true) => c.v2(pick(VecOp::FCmGe, VecOp::FCmGt), fesize, 0, n, m),
         (25, false) if size >> 1 == 0 => {
             let d = c.vr(rd);
             c.b.vec(VecOp::FMla, fesize as u8, 0, d, n, m)

@@ -41,6 +41,8 @@ pub struct CompiledBlock {
 /// The Cranelift compiler with its reusable contexts.
 pub struct Jit {
     isa: OwnedTargetIsa,
+    /// Whether the target ISA has fused multiply-add (vector FMLA is then inline).
+    has_fma: bool,
     fctx: FunctionBuilderContext,
     ctx: Context,
 }
@@ -82,8 +84,13 @@ impl Jit {
         let isa = isa_builder
             .finish(settings::Flags::new(flags))
             .map_err(|e| BackendError::Isa(e.to_string()))?;
+        let has_fma = isa
+            .isa_flags()
+            .iter()
+            .any(|f| f.name == "has_fma" && f.as_bool() == Some(true));
         Ok(Jit {
             isa,
+            has_fma,
             fctx: FunctionBuilderContext::new(),
             ctx: Context::new(),
         })
@@ -129,7 +136,7 @@ impl Jit {
         let mut func = Function::with_name_signature(UserFuncName::user(0, 0), Self::block_sig());
         {
             let mut b = FunctionBuilder::new(&mut func, &mut self.fctx);
-            lower::lower_block(&mut b, block, env);
+            lower::lower_block(&mut b, block, env, self.has_fma);
             b.finalize(self.isa.frontend_config());
         }
         self.finish(func)

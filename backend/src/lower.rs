@@ -52,6 +52,8 @@ struct Lower<'a, 'b> {
     /// Cached guest registers: value and whether it must be written back.
     regs: [Option<(ClValue, bool)>; Reg::SLOTS],
     reg_of_slot: [Option<Reg>; Reg::SLOTS],
+    /// Whether the host ISA has fused multiply-add.
+    has_fma: bool,
     /// The block's loop head (exit-request check), target of a branch back to the block itself.
     head: ClBlock,
     /// The `Nzcv` value last written to the NZCV register, for fusing a compare with the
@@ -178,16 +180,28 @@ impl Lower<'_, '_> {
 
     /// `r` computed inline; if it is a NaN, replace it with the architecture's NaN result.
     fn fix_nan(&mut self, r: ClValue, op: FpOp, ty: Type, args: [Option<ClValue>; 3]) -> ClValue {
-        let slow = self.b.create_block();
-        let done = self.b.create_block();
-        let ct = cl_ty(ty);
-        self.b.append_block_param(done, ct);
         let is_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
-        self.b.ins().brif(is_nan, slow, &[], done, &[r.into()]);
-        self.b.set_cold_block(slow);
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let fixed = self.fp_helper(op, ty, args, ty);
+        self.cold_fixup(is_nan, r, |l| l.fp_helper(op, ty, args, ty))
+    }
+
+    /// `fast` unless `cond` holds, in which case the value `slow` computes in a cold block.
+    fn cold_fixup(
+        &mut self,
+        cond: ClValue,
+        fast: ClValue,
+        slow: impl FnOnce(&mut Self) -> ClValue,
+    ) -> ClValue {
+        let slow_block = self.b.create_block();
+        let done = self.b.create_block();
+        let ty = self.b.func.dfg.value_type(fast);
+        self.b.append_block_param(done, ty);
+        self.b
+            .ins()
+            .brif(cond, slow_block, &[], done, &[fast.into()]);
+        self.b.set_cold_block(slow_block);
+        self.b.switch_to_block(slow_block);
+        self.b.seal_block(slow_block);
+        let fixed = slow(self);
         self.b.ins().jump(done, &[fixed.into()]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
@@ -662,11 +676,7 @@ impl Lower<'_, '_> {
                     }
                 };
                 let vargs = [a(self, 0), a(self, 1), a(self, 2)];
-                #[cfg(target_arch = "x86_64")]
-                let has_fma = std::is_x86_feature_detected!("fma");
-                #[cfg(not(target_arch = "x86_64"))]
-                let has_fma = false;
-                match self.vector_op(op, esize, imm, vargs, has_fma) {
+                match self.vector_op(op, esize, imm, vargs) {
                     Some(r) => Some(r),
                     None => Some(self.vector_helper(op, esize, imm, vargs)),
                 }
@@ -787,7 +797,12 @@ impl Lower<'_, '_> {
 }
 
 /// Emits the Cranelift function body for `block`.
-pub(crate) fn lower_block(b: &mut FunctionBuilder<'_>, block: &Block, env: &CompileEnv) {
+pub(crate) fn lower_block(
+    b: &mut FunctionBuilder<'_>,
+    block: &Block,
+    env: &CompileEnv,
+    has_fma: bool,
+) {
     let entry: ClBlock = b.create_block();
     b.append_block_params_for_function_params(entry);
     b.switch_to_block(entry);
@@ -821,6 +836,7 @@ pub(crate) fn lower_block(b: &mut FunctionBuilder<'_>, block: &Block, env: &Comp
         vals: vec![None; block.insts.len()],
         regs: [None; Reg::SLOTS],
         reg_of_slot: [None; Reg::SLOTS],
+        has_fma,
         head,
         nzcv_def: None,
         nzcv_src: vec![None; block.insts.len()],

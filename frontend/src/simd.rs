@@ -25,6 +25,13 @@ impl Ctx {
     }
 }
 
+/// The element size and index that `imm5` selects (lowest set bit gives the size), or `None`
+/// for the reserved encodings.
+fn imm5_element(imm5: u32) -> Option<(u32, u32)> {
+    let tz = imm5.trailing_zeros();
+    (tz <= 3).then(|| (8u32 << tz, imm5 >> (tz + 1)))
+}
+
 /// DUP (element, general), INS (element, general), UMOV, SMOV.
 pub(crate) fn copy(c: &mut Ctx, w: u32) -> Flow {
     let q = bit(w, 30);
@@ -32,18 +39,15 @@ pub(crate) fn copy(c: &mut Ctx, w: u32) -> Flow {
     let imm5 = bits(w, 20, 16);
     let imm4 = bits(w, 14, 11);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
-    let tz = imm5.trailing_zeros();
-    if tz > 3 {
+    let Some((esize, index)) = imm5_element(imm5) else {
         return c.undefined();
-    }
-    let esize = 8u32 << tz;
-    let index = imm5 >> (tz + 1);
+    };
     if op {
         if !q {
             return c.undefined();
         }
         // INS (element)
-        let src = imm4 >> tz;
+        let src = imm4 >> (esize / 8).trailing_zeros();
         let d = c.vr(rd);
         let n = c.vr(rn);
         let r = c.v2(VecOp::InsElem, esize, index << 4 | src, d, n);
@@ -756,12 +760,9 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
 pub(crate) fn dup_scalar(c: &mut Ctx, w: u32) -> Flow {
     let imm5 = bits(w, 20, 16);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
-    let tz = imm5.trailing_zeros();
-    if tz > 3 {
+    let Some((esize, index)) = imm5_element(imm5) else {
         return c.undefined();
-    }
-    let esize = 8u32 << tz;
-    let index = imm5 >> (tz + 1);
+    };
     let n = c.vr(rn);
     let e = c.v1(VecOp::DupElem, esize, index, n);
     let mut lo = c.b.un(UnOp::VLow, e);

@@ -150,7 +150,6 @@ impl Lower<'_, '_> {
         esize: u8,
         imm: u8,
         args: [Option<ClValue>; 3],
-        has_fma: bool,
     ) -> Option<ClValue> {
         use VecOp::*;
         let e = esize as u32;
@@ -337,7 +336,7 @@ impl Lower<'_, '_> {
                 self.b.ins().fcmp(cc, x, y)
             }
             FAdd | FSub | FMul | FDiv | FSqrt | FMla => {
-                if op == FMla && !has_fma {
+                if op == FMla && !self.has_fma {
                     return None;
                 }
                 let ft = float_ty(e);
@@ -416,20 +415,9 @@ impl Lower<'_, '_> {
         imm: u8,
         args: [Option<ClValue>; 3],
     ) -> ClValue {
-        let slow = self.b.create_block();
-        let done = self.b.create_block();
-        self.b.append_block_param(done, types::I8X16);
         let uno = self.b.ins().fcmp(FloatCC::Unordered, r, r);
         let any = self.b.ins().vany_true(uno);
         let rb = self.vcast(r, types::I8X16);
-        self.b.ins().brif(any, slow, &[], done, &[rb.into()]);
-        self.b.set_cold_block(slow);
-        self.b.switch_to_block(slow);
-        self.b.seal_block(slow);
-        let fixed = self.vector_helper(op, esize, imm, args);
-        self.b.ins().jump(done, &[fixed.into()]);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        self.b.block_params(done)[0]
+        self.cold_fixup(any, rb, |l| l.vector_helper(op, esize, imm, args))
     }
 }

@@ -130,9 +130,16 @@ pub(crate) fn sys(c: &mut Ctx, w: u32) -> Flow {
             }
             Flow::Next
         }
-        // DC CVAC/CVAU/CIVAC/CVAP/CVADP, IC IVAU: coherent on this host; an instruction cache
-        // invalidation is followed by ISB before new code runs, which ends the block.
-        (3, 7, 10..=14, 1) | (3, 7, 5, 1) => Flow::Next,
+        // DC CVAC/CVAU/CIVAC: data caches are coherent on this host (DC CVAP/CVADP belong
+        // to FEAT_DPB/DPB2, which egret does not offer)
+        (3, 7, 10 | 11 | 14, 1) => Flow::Next,
+        // IC IVAU: translations of the line are dropped (CTR_EL0.DIC is 0, so programs that
+        // write code must issue it)
+        (3, 7, 5, 1) => Flow::End(Exit::Trap {
+            kind: TrapKind::IcInvalidate(rt as u8),
+            pc: c.pc,
+            resume: c.pc + 4,
+        }),
         _ => unsupported(c),
     }
 }

@@ -24,6 +24,9 @@ pub enum TrapKind {
     FetchFault,
     /// HLT #imm, or another instruction that stops a user-mode guest.
     Halt(u16),
+    /// IC IVAU with the address in X`n` (XZR for 31): translations of that instruction cache
+    /// line must go before execution resumes. Handled by the engine, not the system model.
+    IcInvalidate(u8),
 }
 
 impl TrapKind {
@@ -36,6 +39,7 @@ impl TrapKind {
             TrapKind::Unimplemented(w) => (4, w as u64),
             TrapKind::FetchFault => (5, 0),
             TrapKind::Halt(i) => (6, i as u64),
+            TrapKind::IcInvalidate(n) => (7, n as u64),
         }
     }
     /// Inverse of [`TrapKind::encode`].
@@ -47,6 +51,7 @@ impl TrapKind {
             4 => TrapKind::Unimplemented(arg as u32),
             5 => TrapKind::FetchFault,
             6 => TrapKind::Halt(arg as u16),
+            7 => TrapKind::IcInvalidate(arg as u8),
             _ => return None,
         })
     }

@@ -230,6 +230,13 @@ impl BlockMap {
                 if let Some(h) = t.host {
                     self.by_host.remove(&h.addr);
                 }
+                let mut page = t.ir.pc & !0xfff;
+                while page < t.ir.end.max(t.ir.pc + 4) {
+                    if let Some(list) = self.by_page.get_mut(&page) {
+                        list.retain(|&p| p != pc);
+                    }
+                    page += 0x1000;
+                }
             }
             if let Some(s) = self.incoming.remove(&pc) {
                 slots.extend(s);

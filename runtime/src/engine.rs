@@ -14,6 +14,9 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Instruction cache line size that IC IVAU acts on (CTR_EL0.IminLine: 16 words).
+const ICACHE_LINE: u64 = 64;
+
 /// Which engine executes guest blocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineKind {
@@ -263,9 +266,15 @@ impl Engine {
             return;
         }
         for (s, e) in ranges {
-            for slot in self.map.invalidate(s, e) {
-                self.slots.set(slot, self.miss_stub);
-            }
+            self.drop_translations(s, e);
+        }
+    }
+
+    /// Drops every translation of guest code in `[start, end)` and unlinks the exits that
+    /// chained to it.
+    fn drop_translations(&mut self, start: u64, end: u64) {
+        for slot in self.map.invalidate(start, end) {
+            self.slots.set(slot, self.miss_stub);
         }
         self.jc.clear();
     }
@@ -353,8 +362,17 @@ impl Engine {
                         TrapKind::Svc(_) => self.cpu.pc.wrapping_sub(4),
                         _ => self.cpu.pc,
                     };
-                    if let TrapKind::Unimplemented(insn) = kind {
-                        return Outcome::Unimplemented { pc: trap_pc, insn };
+                    match kind {
+                        TrapKind::Unimplemented(insn) => {
+                            return Outcome::Unimplemented { pc: trap_pc, insn }
+                        }
+                        TrapKind::IcInvalidate(n) => {
+                            let va = if n == 31 { 0 } else { self.cpu.x[n as usize] };
+                            let line = va & !(ICACHE_LINE - 1);
+                            self.drop_translations(line, line.wrapping_add(ICACHE_LINE));
+                            continue;
+                        }
+                        _ => {}
                     }
                     match model.trap(&mut self.cpu, &mut self.mem, kind, trap_pc) {
                         TrapAction::Resume => self.invalidate(),

@@ -739,13 +739,14 @@ impl SystemModel for LinuxModel {
                 pc,
                 addr: pc,
             }),
-            TrapKind::Undefined(_) | TrapKind::Halt(_) | TrapKind::Unimplemented(_) => {
-                TrapAction::Exit(GuestExit::Signal {
-                    sig: SIGILL,
-                    pc,
-                    addr: pc,
-                })
-            }
+            TrapKind::Undefined(_)
+            | TrapKind::Halt(_)
+            | TrapKind::Unimplemented(_)
+            | TrapKind::IcInvalidate(_) => TrapAction::Exit(GuestExit::Signal {
+                sig: SIGILL,
+                pc,
+                addr: pc,
+            }),
             TrapKind::FetchFault => TrapAction::Exit(GuestExit::Signal {
                 sig: SIGSEGV,
                 pc,

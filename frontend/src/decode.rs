@@ -140,15 +140,59 @@ fn compiled() -> &'static [Compiled] {
     C.get_or_init(|| TABLE.iter().map(|e| compile(e.pattern)).collect())
 }
 
+/// The fixed bits of a table entry's pattern as (mask, value).
+pub fn encoding(index: usize) -> (u32, u32) {
+    let c = &compiled()[index];
+    (c.mask, c.value)
+}
+
+/// The index in [`TABLE`] of the entry that decodes `word`, if any.
+pub fn lookup_index(word: u32) -> Option<usize> {
+    compiled().iter().position(|c| word & c.mask == c.value)
+}
+
+/// What egret makes of one instruction word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    /// Translated.
+    Implemented,
+    /// A valid instruction egret does not implement (exit 125).
+    Unimplemented,
+    /// UNDEFINED in the architecture (SIGILL).
+    Undefined,
+}
+
+/// Translates `word` alone and reports whether egret implements it.
+pub fn support(word: u32) -> Support {
+    const PC: u64 = 0x1000;
+    let mut fetch = |a: u64| (a == PC).then_some(word);
+    let block = crate::translate_block(&mut fetch, PC);
+    match block.exit {
+        Exit::Trap {
+            kind: TrapKind::Unimplemented(_),
+            pc: PC,
+            ..
+        } => Support::Unimplemented,
+        Exit::Trap {
+            kind: TrapKind::Undefined(_),
+            pc: PC,
+            ..
+        } => Support::Undefined,
+        _ => Support::Implemented,
+    }
+}
+
 /// The table entry that decodes `word`, if any.
 pub fn lookup(word: u32) -> Option<&'static Entry> {
-    compiled()
-        .iter()
-        .position(|c| word & c.mask == c.value)
-        .map(|i| &TABLE[i])
+    lookup_index(word).map(|i| &TABLE[i])
 }
 
 pub(crate) fn translate_insn(ctx: &mut Ctx, word: u32) -> Flow {
+    // a handler's decoding may be looser than the architecture's: encodings the Arm ARM leaves
+    // unallocated inside a class are UNDEFINED whatever the handler would make of them
+    if !crate::disasm::is_defined(word) {
+        return unsupported(ctx);
+    }
     match lookup(word) {
         Some(e) => (e.handler)(ctx, word),
         None => unsupported(ctx),

@@ -3,7 +3,7 @@
 
 use crate::decode::{bit, bits, unsupported};
 use crate::translator::{Ctx, Flow};
-use ir::{BinOp, CmpOp, CvtOp, RoundMode, Type, UnOp, Value, VecOp};
+use ir::{BinOp, CmpOp, CvtOp, Reg, RoundMode, Type, UnOp, Value, VecOp};
 
 const N: Value = Value::NONE;
 
@@ -22,6 +22,23 @@ impl Ctx {
             self.v1(VecOp::ZeroHigh, 64, 0, v)
         };
         self.vw(rd, v);
+    }
+    /// Sets FPSR.QC when a saturating op's result `sat` differs from the plain result `plain`
+    /// in any lane (only the low 64 bits count for Q = 0 forms).
+    fn qc_if_saturated(&mut self, sat: Value, plain: Value, q: bool) {
+        let diff = self.v2(VecOp::Eor, 64, 0, sat, plain);
+        let mut x = self.b.un(UnOp::VLow, diff);
+        if q {
+            let hi = self.b.un(UnOp::VHigh, diff);
+            x = self.bin(BinOp::Or, x, hi);
+        }
+        let zero = self.c64(0);
+        let nz = self.b.cmp(CmpOp::Ne, x, zero);
+        let sh = self.c64(27);
+        let qc = self.bin(BinOp::Shl, nz, sh);
+        let f = self.b.get(Reg::Fpsr);
+        let f = self.bin(BinOp::Or, f, qc);
+        self.b.set(Reg::Fpsr, f);
     }
 }
 
@@ -197,6 +214,15 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
     let fesize = if size & 1 == 1 { 64 } else { 32 };
     let half = if q { 0 } else { 1 };
     let pick = |first: VecOp, second: VecOp| if size >> 1 == 0 { first } else { second };
+    // 64-bit elements need Q = 1 (sz:Q = 10 and size:Q = 110 are reserved)
+    let reserved = if opcode >= 24 {
+        size & 1 == 1 && !q
+    } else {
+        opcode != 3 && size == 3 && !q
+    };
+    if reserved {
+        return c.undefined();
+    }
     let n = c.vr(rn);
     let m = c.vr(rm);
     let r = match (opcode, u) {
@@ -253,8 +279,17 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
             )
         }
         (8, _) => c.v2(if u { VecOp::UShl } else { VecOp::SShl }, esize, 0, n, m),
-        (5, true) => c.v2(VecOp::UQSub, esize, 0, n, m),
-        (1, true) => c.v2(VecOp::UQAdd, esize, 0, n, m),
+        (1 | 5, true) => {
+            let (sat, plain) = if opcode == 1 {
+                (VecOp::UQAdd, VecOp::Add)
+            } else {
+                (VecOp::UQSub, VecOp::Sub)
+            };
+            let r = c.v2(sat, esize, 0, n, m);
+            let p = c.v2(plain, esize, 0, n, m);
+            c.qc_if_saturated(r, p, q);
+            r
+        }
         // floating point: size<1> selects the second op of a pair (`pick`), size<0> the precision
         (26, false) => c.v2(pick(VecOp::FAdd, VecOp::FSub), fesize, 0, n, m),
         (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, 0, n, m),
@@ -282,7 +317,12 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
     let opcode = bits(w, 15, 12);
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
     if size == 3 {
-        return c.undefined();
+        // PMULL/PMULL2 with 64-bit elements (FEAT_PMULL) is the only size-3 form
+        return if opcode == 14 && !u {
+            unsupported(c)
+        } else {
+            c.undefined()
+        };
     }
     let esize = 8u32 << size;
     let mut n = c.vr(rn);
@@ -401,6 +441,10 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
     let opcode = bits(w, 16, 12);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let esize = 8u32 << size;
+    if matches!(opcode, 12 | 15) {
+        // FMAXNMV/FMINNMV/FMAXV/FMINV
+        return unsupported(c);
+    }
     if size == 3 || (size == 2 && !q) {
         return c.undefined();
     }
@@ -722,10 +766,18 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
+    // FMULX and the FP16/BF16/dot-product forms that share this space
+    if matches!(
+        (opcode, u),
+        (9, true) | (0, false) | (4, false) | (14, _) | (15, _)
+    ) || size == 0
+        || size == 3
+    {
+        return unsupported(c);
+    }
     let (esize, index, rm) = match size {
         1 => (16u32, h << 2 | l << 1 | m, rm4),
-        2 => (32, h << 1 | l, m << 4 | rm4),
-        _ => return c.undefined(),
+        _ => (32, h << 1 | l, m << 4 | rm4),
     };
     let vm = c.vr(rm);
     let e = c.v1(VecOp::DupElem, esize, index, vm);

@@ -446,7 +446,7 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
         VecOp::SMax => map2(a, b, e, |x, y| sx(x, e).max(sx(y, e)) as u64),
         VecOp::SMin => map2(a, b, e, |x, y| sx(x, e).min(sx(y, e)) as u64),
         VecOp::UQSub => map2(a, b, e, |x, y| x.saturating_sub(y)),
-        VecOp::UQAdd => map2(a, b, e, |x, y| (x + y).min(m)),
+        VecOp::UQAdd => map2(a, b, e, |x, y| x.checked_add(y).map_or(m, |s| s.min(m))),
         VecOp::AddP => pairwise(a, b, e, imm == 1, |x, y| x.wrapping_add(y)),
         VecOp::UMaxP => pairwise(a, b, e, imm == 1, |x, y| x.max(y)),
         VecOp::UMinP => pairwise(a, b, e, imm == 1, |x, y| x.min(y)),

@@ -80,11 +80,96 @@ enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// The A64 instruction classes: coverage matrix of the decoder, and random-instruction
+    /// differential testing against qemu-aarch64 (exit 1 on a mismatch).
+    Isa {
+        /// Print the coverage matrix (Markdown): every class of the decode table and the share
+        /// of its encodings egret implements.
+        #[arg(long)]
+        coverage: bool,
+        /// Run this many random instructions, spread over the classes, against the oracle.
+        #[arg(long, value_name = "COUNT")]
+        random: Option<u64>,
+        /// Seed of the random run.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only classes whose name contains this text (repeatable).
+        #[arg(long)]
+        class: Vec<String>,
+        /// egret engines to compare with the oracle, comma-separated: interp, jit, diff.
+        #[arg(long, value_delimiter = ',', default_value = "interp,jit")]
+        engines: Vec<String>,
+        /// The oracle command (default: $EGRET_QEMU, else "qemu-aarch64 -cpu
+        /// max,sve=off,sme=off,pauth=off").
+        #[arg(long)]
+        qemu: Option<String>,
+        /// Start every case with FPCR = FPSR = 0 instead of random rounding mode, FZ, DN, AHP,
+        /// FZ16 and cumulative flags.
+        #[arg(long)]
+        fixed_fp_env: bool,
+        /// Leave these state fields out of the comparison (comma-separated, e.g. fpsr).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Only encodings egret implements (no UNDEFINED ones, which each end a harness run).
+        #[arg(long)]
+        no_undefined: bool,
+        /// Cases per harness process.
+        #[arg(long, default_value_t = 4000)]
+        batch: usize,
+        /// Stop after this many mismatches.
+        #[arg(long, default_value_t = 10)]
+        max_mismatches: usize,
+        /// Report mismatches as found, without shrinking their input state.
+        #[arg(long)]
+        no_minimise: bool,
+        /// Write the coverage matrix with the run's counts to this file.
+        #[arg(long, value_name = "FILE")]
+        markdown: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
+        Cmd::Isa {
+            coverage,
+            random,
+            seed,
+            class,
+            engines,
+            qemu,
+            fixed_fp_env,
+            ignore,
+            no_undefined,
+            batch,
+            max_mismatches,
+            no_minimise,
+            markdown,
+        } => {
+            let opts = IsaArgs {
+                coverage,
+                random,
+                seed,
+                class,
+                engines,
+                qemu,
+                fp_env: !fixed_fp_env,
+                ignore,
+                undefined: !no_undefined,
+                batch,
+                max_mismatches,
+                minimise: !no_minimise,
+                markdown,
+            };
+            match isa_command(&opts) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("egret: {e}");
+                    ExitCode::from(EXIT_INTERNAL)
+                }
+            }
+        }
         Cmd::Run {
             engine,
             debug,
@@ -143,6 +228,118 @@ fn main() -> ExitCode {
             )
         }
     }
+}
+
+struct IsaArgs {
+    coverage: bool,
+    random: Option<u64>,
+    seed: u64,
+    class: Vec<String>,
+    engines: Vec<String>,
+    qemu: Option<String>,
+    fp_env: bool,
+    ignore: Vec<String>,
+    undefined: bool,
+    batch: usize,
+    max_mismatches: usize,
+    minimise: bool,
+    markdown: Option<String>,
+}
+
+/// `egret isa`; `Ok(false)` when the random run found mismatches.
+fn isa_command(a: &IsaArgs) -> Result<bool, String> {
+    use egret::isa;
+    let classes = isa::select_classes(&a.class);
+    if classes.is_empty() {
+        return Err(format!("no instruction class matches {:?}", a.class));
+    }
+    if a.coverage && a.random.is_none() {
+        print!(
+            "{}",
+            isa::coverage_markdown(None, "# egret A64 coverage (decoder only)\n")
+        );
+        return Ok(true);
+    }
+    let Some(count) = a.random else {
+        return Err("egret isa: give --coverage or --random COUNT".into());
+    };
+    let qemu = a
+        .qemu
+        .clone()
+        .or_else(|| std::env::var("EGRET_QEMU").ok())
+        .unwrap_or_else(|| isa::DEFAULT_QEMU.to_string());
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut runners = vec![isa::Runner::qemu(&qemu)];
+    for e in &a.engines {
+        if !matches!(e.as_str(), "interp" | "jit" | "diff") {
+            return Err(format!("unknown engine {e} (interp, jit, diff)"));
+        }
+        runners.push(isa::Runner::egret(&exe, e));
+    }
+    let r = isa::random_run(&isa::RandomRun {
+        count,
+        seed: a.seed,
+        batch: a.batch.max(1),
+        classes,
+        runners,
+        fp_env: a.fp_env,
+        undefined: a.undefined,
+        ignore: a.ignore.clone(),
+        max_mismatches: a.max_mismatches.max(1),
+        minimise: a.minimise,
+        quiet: false,
+    })?;
+    let total: isa::Tally = r.tally.values().fold(Default::default(), |mut t, x| {
+        t.passed += x.passed;
+        t.faulted += x.faulted;
+        t.mismatched += x.mismatched;
+        t.skipped += x.skipped;
+        t.beyond += x.beyond;
+        t
+    });
+    println!(
+        "{:<52} {:>9} {:>7} {:>9} {:>9} {:>7}",
+        "class", "passed", "faults", "mismatch", "unimpl", "beyond"
+    );
+    for (c, t) in &r.tally {
+        println!(
+            "{:<52} {:>9} {:>7} {:>9} {:>9} {:>7}",
+            frontend::decode::TABLE[*c].name,
+            t.passed,
+            t.faulted,
+            t.mismatched,
+            t.skipped,
+            t.beyond
+        );
+    }
+    println!(
+        "total: {} cases in {:.1} s (seed {}, engines {}): {} passed, {} faulted alike, {} mismatches, {} in extensions egret does not offer; {} unimplemented encodings not run",
+        total.passed + total.faulted + total.mismatched + total.beyond,
+        r.seconds,
+        a.seed,
+        a.engines.join(","),
+        total.passed,
+        total.faulted,
+        total.mismatched,
+        total.beyond,
+        total.skipped
+    );
+    if let Some(path) = &a.markdown {
+        let header = format!(
+            "# egret A64 coverage\n\nGenerated by `egret isa --random {count} --seed {}{}{}` against `{qemu}` \
+             (engines: {}); {} random instructions in {:.0} s, {} mismatches.\n",
+            a.seed,
+            if a.fp_env { "" } else { " --fixed-fp-env" },
+            if a.ignore.is_empty() { String::new() } else { format!(" --ignore {}", a.ignore.join(",")) },
+            a.engines.join(", "),
+            total.passed + total.faulted + total.mismatched,
+            r.seconds,
+            total.mismatched
+        );
+        std::fs::write(path, isa::coverage_markdown(Some(&r.tally), &header))
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    Ok(r.mismatches.is_empty())
 }
 
 fn guest_env(set: &[String], unset: &[String]) -> Vec<Vec<u8>> {

@@ -1,0 +1,3 @@
+//! egret's command-line tools that are also used by its tests.
+
+pub mod isa;

@@ -4,6 +4,7 @@
 use crate::block::{Block, Exit};
 use crate::op::*;
 use crate::sem::{self, Mem};
+use crate::softfp::Env;
 use crate::state::{exit_code, CpuState};
 
 /// Runs `block` on `cpu`, reading and writing guest memory through `mem`.
@@ -101,18 +102,25 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
             Op::Fp(op, a, b, c) => {
                 let w = block.ty(a).bits();
                 let arg = |v: Value| if v == Value::NONE { 0 } else { g64(v) };
-                sem::fp(op, g64(a), arg(b), arg(c), w) as u128
+                let mut env = Env::new(cpu.fpcr);
+                let r = sem::fp(&mut env, op, g64(a), arg(b), arg(c), w) as u128;
+                cpu.fpsr |= env.flags;
+                r
             }
             Op::Cvt(op, a) => {
                 let inb = block.ty(a).bits();
                 let x = g64(a);
-                (match op {
-                    CvtOp::FToF => sem::fp_to_fp(x, inb),
-                    CvtOp::SToF => sem::int_to_fp(x, inb, true, bits),
-                    CvtOp::UToF => sem::int_to_fp(x, inb, false, bits),
-                    CvtOp::FToS(m) => sem::fp_to_int(x, inb, m, true, bits),
-                    CvtOp::FToU(m) => sem::fp_to_int(x, inb, m, false, bits),
-                }) as u128
+                let mut env = Env::new(cpu.fpcr);
+                let e = &mut env;
+                let r = match op {
+                    CvtOp::FToF => sem::fp_to_fp(e, x, inb),
+                    CvtOp::SToF => sem::int_to_fp(e, x, inb, true, bits),
+                    CvtOp::UToF => sem::int_to_fp(e, x, inb, false, bits),
+                    CvtOp::FToS(m) => sem::fp_to_int(e, x, inb, m, true, bits),
+                    CvtOp::FToU(m) => sem::fp_to_int(e, x, inb, m, false, bits),
+                };
+                cpu.fpsr |= env.flags;
+                r as u128
             }
             Op::Vec {
                 op,
@@ -121,7 +129,18 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
                 args,
             } => {
                 let arg = |v: Value| if v == Value::NONE { 0 } else { g(v) };
-                sem::vec(op, esize, imm, arg(args[0]), arg(args[1]), arg(args[2]))
+                let mut env = Env::new(cpu.fpcr);
+                let r = sem::vec_env(
+                    &mut env,
+                    op,
+                    esize,
+                    imm,
+                    arg(args[0]),
+                    arg(args[1]),
+                    arg(args[2]),
+                );
+                cpu.fpsr |= env.flags;
+                r
             }
             Op::Call(h, args) => {
                 let arg = |v: Value| if v == Value::NONE { 0 } else { g64(v) };

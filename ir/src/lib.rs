@@ -9,6 +9,7 @@ pub mod interp;
 pub mod op;
 pub mod print;
 pub mod sem;
+pub mod softfp;
 pub mod state;
 pub mod verify;
 

@@ -238,8 +238,14 @@ pub enum FpOp {
     MulAdd,
     /// Round to integral in the given mode.
     Round(RoundMode),
+    /// Round to integral in FPCR's mode (FRINTI; FRINTX with `exact`, which raises IXC).
+    RoundFpcr {
+        exact: bool,
+    },
     /// Compare: yields the NZCV (I64) of FCMP.
     Cmp,
+    /// FCMPE: as `Cmp`, but a quiet NaN raises IOC too.
+    CmpE,
 }
 
 /// Conversions between FP and integer types; source and result types come from operand and
@@ -363,6 +369,30 @@ pub enum VecOp {
     UAddlv,
     /// Unsigned/signed add long pairwise (UADDLP).
     UAddlp,
+}
+
+impl VecOp {
+    /// Whether the op has FP lanes (reads FPCR, raises FPSR flags).
+    pub fn is_fp(self) -> bool {
+        use VecOp::*;
+        matches!(
+            self,
+            FAdd | FSub
+                | FMul
+                | FDiv
+                | FMax
+                | FMin
+                | FCmEq
+                | FCmGt
+                | FCmGe
+                | FSqrt
+                | FMla
+                | SCvtF
+                | UCvtF
+                | FCvtZS
+                | FCvtZU
+        )
+    }
 }
 
 /// Runtime helpers with memory side effects, called by both engines.

@@ -2,6 +2,7 @@
 //! floating-point NaN rules, vector ops and memory helpers. Names follow the Arm ARM pseudocode.
 
 use crate::op::{BinOp, FpOp, RoundMode, UnOp, VecOp};
+use crate::softfp::{self, Env, LaneCmp};
 
 /// Mask of the low `bits` bits.
 #[inline]
@@ -184,14 +185,6 @@ pub fn process_nans(ops: &[u64], bits: u32) -> u64 {
     default_nan(bits)
 }
 
-fn to_f(x: u64, bits: u32) -> f64 {
-    if bits == 32 {
-        f32::from_bits(x as u32) as f64
-    } else {
-        f64::from_bits(x)
-    }
-}
-
 /// Round to integral (FRINT*) on a host float.
 pub fn round_f64(x: f64, mode: RoundMode) -> f64 {
     match mode {
@@ -212,141 +205,54 @@ pub fn round_f32(x: f32, mode: RoundMode) -> f32 {
     }
 }
 
-/// One scalar FP op on raw bits (`bits` = 32 or 64). `Cmp` returns NZCV.
-pub fn fp(op: FpOp, a: u64, b: u64, c: u64, bits: u32) -> u64 {
-    macro_rules! arith {
-        ($t:ty, $ut:ty) => {{
-            let (x, y, z) = (
-                <$t>::from_bits(a as $ut),
-                <$t>::from_bits(b as $ut),
-                <$t>::from_bits(c as $ut),
-            );
-            let r: $t = match op {
-                FpOp::Add => x + y,
-                FpOp::Sub => x - y,
-                FpOp::Mul => x * y,
-                FpOp::Div => x / y,
-                FpOp::Sqrt => x.sqrt(),
-                FpOp::Neg => return (a ^ (1u64 << (bits - 1))) & mask(bits),
-                FpOp::Abs => return a & (mask(bits) >> 1),
-                FpOp::MulAdd => x.mul_add(y, z),
-                FpOp::Round(m) => {
-                    if x.is_nan() {
-                        return process_nans(&[a], bits);
-                    }
-                    round_f64(x as f64, m) as $t
-                }
-                FpOp::Max | FpOp::Min | FpOp::MaxNm | FpOp::MinNm => return minmax(op, a, b, bits),
-                FpOp::Cmp => return fcmp(to_f(a, bits), to_f(b, bits)),
-            };
-            let rb = r.to_bits() as u64;
-            if r.is_nan() {
-                let operands: &[u64] = match op {
-                    FpOp::Sqrt => &[a],
-                    FpOp::MulAdd => &[c, a, b],
-                    _ => &[a, b],
-                };
-                process_nans(operands, bits)
-            } else {
-                rb
-            }
-        }};
-    }
-    if bits == 32 {
-        arith!(f32, u32)
-    } else {
-        arith!(f64, u64)
-    }
-}
-
-/// FCMP: NZCV for a compare of two floats.
-pub fn fcmp(x: f64, y: f64) -> u64 {
-    if x.is_nan() || y.is_nan() {
-        0x3000_0000
-    } else if x == y {
-        0x6000_0000
-    } else if x < y {
-        0x8000_0000
-    } else {
-        0x2000_0000
-    }
-}
-
-/// FMAX/FMIN/FMAXNM/FMINNM on raw bits.
-pub fn minmax(op: FpOp, a: u64, b: u64, bits: u32) -> u64 {
-    let (an, bn) = (is_nan(a, bits), is_nan(b, bits));
-    let nm = matches!(op, FpOp::MaxNm | FpOp::MinNm);
-    if nm {
-        // FMAXNM/FMINNM: a single quiet NaN loses to a number.
-        if an && !bn && !is_snan(a, bits) {
-            return b;
+/// One scalar FP op on raw bits (`bits` = 32 or 64) under `env` (FPCR in, flags out). `Cmp`
+/// and `CmpE` return NZCV.
+pub fn fp(env: &mut Env, op: FpOp, a: u64, b: u64, c: u64, bits: u32) -> u64 {
+    match op {
+        FpOp::Add => softfp::add(env, a, b, bits),
+        FpOp::Sub => softfp::sub(env, a, b, bits),
+        FpOp::Mul => softfp::mul(env, a, b, bits),
+        FpOp::Div => softfp::div(env, a, b, bits),
+        FpOp::Sqrt => softfp::sqrt(env, a, bits),
+        FpOp::Neg => (a ^ (1u64 << (bits - 1))) & mask(bits),
+        FpOp::Abs => a & (mask(bits) >> 1),
+        FpOp::MulAdd => softfp::mul_add(env, c, a, b, bits),
+        FpOp::Round(m) => softfp::round_int(env, a, bits, m, false),
+        FpOp::RoundFpcr { exact } => {
+            let m = env.rmode();
+            softfp::round_int(env, a, bits, m, exact)
         }
-        if bn && !an && !is_snan(b, bits) {
-            return a;
-        }
-    }
-    if an || bn {
-        return process_nans(&[a, b], bits);
-    }
-    let (x, y) = (to_f(a, bits), to_f(b, bits));
-    let max = matches!(op, FpOp::Max | FpOp::MaxNm);
-    if x == y {
-        // +0 vs -0: max prefers +0, min prefers -0.
-        return if max { a & b } else { a | b };
-    }
-    if (x > y) == max {
-        a
-    } else {
-        b
+        FpOp::Max => softfp::min_max(env, a, b, bits, true, false),
+        FpOp::Min => softfp::min_max(env, a, b, bits, false, false),
+        FpOp::MaxNm => softfp::min_max(env, a, b, bits, true, true),
+        FpOp::MinNm => softfp::min_max(env, a, b, bits, false, true),
+        FpOp::Cmp => softfp::compare(env, a, b, bits, false),
+        FpOp::CmpE => softfp::compare(env, a, b, bits, true),
     }
 }
 
 /// FP → integer with saturation (NaN → 0), rounding per `mode`. `signed` and `out_bits` give
 /// the destination.
-pub fn fp_to_int(a: u64, bits: u32, mode: RoundMode, signed: bool, out_bits: u32) -> u64 {
-    let x = round_f64(to_f(a, bits), mode);
-    // Rust's float → int casts saturate and map NaN to 0, as FCVT* do.
-    match (signed, out_bits) {
-        (true, 32) => x as i32 as u32 as u64,
-        (true, _) => x as i64 as u64,
-        (false, 32) => x as u32 as u64,
-        (false, _) => x as u64,
-    }
+pub fn fp_to_int(
+    env: &mut Env,
+    a: u64,
+    bits: u32,
+    mode: RoundMode,
+    signed: bool,
+    out_bits: u32,
+) -> u64 {
+    softfp::to_int(env, a, bits, mode, signed, out_bits, 0)
 }
 
-/// Integer → FP (round to nearest). `in_bits` is the source width.
-pub fn int_to_fp(a: u64, in_bits: u32, signed: bool, out_bits: u32) -> u64 {
-    match (signed, in_bits, out_bits) {
-        (true, 32, 32) => (a as u32 as i32 as f32).to_bits() as u64,
-        (true, 32, _) => (a as u32 as i32 as f64).to_bits(),
-        (true, _, 32) => (a as i64 as f32).to_bits() as u64,
-        (true, _, _) => (a as i64 as f64).to_bits(),
-        (false, 32, 32) => (a as u32 as f32).to_bits() as u64,
-        (false, 32, _) => (a as u32 as f64).to_bits(),
-        (false, _, 32) => (a as f32).to_bits() as u64,
-        (false, _, _) => (a as f64).to_bits(),
-    }
+/// Integer → FP, rounded with FPCR's mode. `in_bits` is the source width.
+pub fn int_to_fp(env: &mut Env, a: u64, in_bits: u32, signed: bool, out_bits: u32) -> u64 {
+    softfp::from_int(env, a, in_bits, signed, out_bits, 0)
 }
 
-/// FCVT between single and double precision (NaNs quietened, payload kept where it fits).
-pub fn fp_to_fp(a: u64, in_bits: u32) -> u64 {
-    if in_bits == 32 {
-        let x = f32::from_bits(a as u32);
-        if x.is_nan() {
-            let q = (a as u32 | (1 << 22)) as u64;
-            let sign = (q >> 31) << 63;
-            return sign | 0x7ff0_0000_0000_0000 | ((q & 0x7f_ffff) << 29);
-        }
-        (x as f64).to_bits()
-    } else {
-        let x = f64::from_bits(a);
-        if x.is_nan() {
-            let q = a | (1 << 51);
-            let sign = ((q >> 63) << 31) as u32;
-            return (sign | 0x7f80_0000 | ((q >> 29) as u32 & 0x7f_ffff)) as u64;
-        }
-        (x as f32).to_bits() as u64
-    }
+/// FCVT between single and double precision.
+pub fn fp_to_fp(env: &mut Env, a: u64, in_bits: u32) -> u64 {
+    let out = if in_bits == 32 { 64 } else { 32 };
+    softfp::convert(env, a, in_bits, out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,6 +276,26 @@ fn map2(a: u128, b: u128, esize: u32, f: impl Fn(u64, u64) -> u64) -> u128 {
     let mut r = 0u128;
     for i in 0..128 / esize {
         set_lane(&mut r, esize, i, f(lane(a, esize, i), lane(b, esize, i)));
+    }
+    r
+}
+
+/// An FP op on each lane (only the low 64 bits when `imm` = 1), lanes in order so that the
+/// flags are raised as the architecture's element loop raises them.
+fn fmap(
+    env: &mut Env,
+    a: u128,
+    b: u128,
+    c: u128,
+    esize: u32,
+    imm: u8,
+    f: impl Fn(&mut Env, u64, u64, u64) -> u64,
+) -> u128 {
+    let n = if imm == 1 { 64 / esize } else { 128 / esize };
+    let mut r = 0u128;
+    for i in 0..n {
+        let x = f(env, lane(a, esize, i), lane(b, esize, i), lane(c, esize, i));
+        set_lane(&mut r, esize, i, x);
     }
     r
 }
@@ -398,12 +324,14 @@ fn across(a: u128, esize: u32, half: bool, f: impl Fn(u64, u64) -> u64) -> u128 
     (acc & mask(esize)) as u128
 }
 
-fn fbits(x: u64, esize: u32) -> f64 {
-    to_f(x, esize)
+/// An AdvSIMD op with FP lanes discarding the flags it raises: for ops that are not FP.
+pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
+    vec_env(&mut Env::new(0), op, esize, imm, a, b, c)
 }
 
-/// Evaluates one AdvSIMD op on 128-bit values (see [`VecOp`]).
-pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
+/// One AdvSIMD op. FP lane ops run under `env`; for them `imm` = 1 marks the 64-bit (Q = 0)
+/// form, whose upper lanes are not computed (they could raise flags).
+pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
     let e = esize as u32;
     // Pairwise, across-lane and permute ops take imm == 1 for their 64-bit (Q = 0) form.
     let n = if imm == 1 && is_half_form(op) {
@@ -637,34 +565,43 @@ pub fn vec(op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c: u128) -> u128 {
             set_lane(&mut r, e, dst, lane(b, e, src));
             r
         }
-        VecOp::FAdd => map2(a, b, e, |x, y| fp(FpOp::Add, x, y, 0, e)),
-        VecOp::FSub => map2(a, b, e, |x, y| fp(FpOp::Sub, x, y, 0, e)),
-        VecOp::FMul => map2(a, b, e, |x, y| fp(FpOp::Mul, x, y, 0, e)),
-        VecOp::FDiv => map2(a, b, e, |x, y| fp(FpOp::Div, x, y, 0, e)),
-        VecOp::FMax => map2(a, b, e, |x, y| minmax(FpOp::Max, x, y, e)),
-        VecOp::FMin => map2(a, b, e, |x, y| minmax(FpOp::Min, x, y, e)),
-        VecOp::FNeg => map2(a, 0, e, |x, _| fp(FpOp::Neg, x, 0, 0, e)),
-        VecOp::FAbs => map2(a, 0, e, |x, _| fp(FpOp::Abs, x, 0, 0, e)),
-        VecOp::FSqrt => map2(a, 0, e, |x, _| fp(FpOp::Sqrt, x, 0, 0, e)),
-        VecOp::FMla => {
-            let mut r = 0u128;
-            for i in 0..n {
-                set_lane(
-                    &mut r,
-                    e,
-                    i,
-                    fp(FpOp::MulAdd, lane(b, e, i), lane(c, e, i), lane(a, e, i), e),
-                );
-            }
-            r
-        }
-        VecOp::FCmEq => map2(a, b, e, |x, y| all(fbits(x, e) == fbits(y, e))),
-        VecOp::FCmGt => map2(a, b, e, |x, y| all(fbits(x, e) > fbits(y, e))),
-        VecOp::FCmGe => map2(a, b, e, |x, y| all(fbits(x, e) >= fbits(y, e))),
-        VecOp::SCvtF => map2(a, 0, e, |x, _| int_to_fp(x, e, true, e)),
-        VecOp::UCvtF => map2(a, 0, e, |x, _| int_to_fp(x, e, false, e)),
-        VecOp::FCvtZS => map2(a, 0, e, |x, _| fp_to_int(x, e, RoundMode::Zero, true, e)),
-        VecOp::FCvtZU => map2(a, 0, e, |x, _| fp_to_int(x, e, RoundMode::Zero, false, e)),
+        VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
+        VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
+        VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
+        VecOp::FDiv => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::div(v, x, y, e)),
+        VecOp::FMax => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::min_max(v, x, y, e, true, false)
+        }),
+        VecOp::FMin => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::min_max(v, x, y, e, false, false)
+        }),
+        VecOp::FNeg => map2(a, 0, e, |x, _| (x ^ (1u64 << (e - 1))) & m),
+        VecOp::FAbs => map2(a, 0, e, |x, _| x & (m >> 1)),
+        VecOp::FSqrt => fmap(env, a, 0, 0, e, imm, |v, x, _, _| softfp::sqrt(v, x, e)),
+        VecOp::FMla => fmap(env, a, b, c, e, imm, |v, x, y, z| {
+            softfp::mul_add(v, x, y, z, e)
+        }),
+        VecOp::FCmEq => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            all(softfp::compare_lanes(v, x, y, e, LaneCmp::Eq))
+        }),
+        VecOp::FCmGt => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            all(softfp::compare_lanes(v, x, y, e, LaneCmp::Gt))
+        }),
+        VecOp::FCmGe => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            all(softfp::compare_lanes(v, x, y, e, LaneCmp::Ge))
+        }),
+        VecOp::SCvtF => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::from_int(v, x, e, true, e, 0)
+        }),
+        VecOp::UCvtF => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::from_int(v, x, e, false, e, 0)
+        }),
+        VecOp::FCvtZS => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::to_int(v, x, e, RoundMode::Zero, true, e, 0)
+        }),
+        VecOp::FCvtZU => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::to_int(v, x, e, RoundMode::Zero, false, e, 0)
+        }),
     }
 }
 
@@ -780,7 +717,9 @@ pub unsafe extern "C" fn vec_helper(state: *mut crate::CpuState, packed: u64) {
     // SAFETY: the caller passes its own CpuState pointer.
     let s = unsafe { &mut *state };
     let op = VEC_OPS[(packed >> 16) as usize];
-    s.scratch[0] = vec(
+    let mut env = Env::new(s.fpcr);
+    s.scratch[0] = vec_env(
+        &mut env,
         op,
         (packed >> 8) as u8,
         packed as u8,
@@ -788,13 +727,29 @@ pub unsafe extern "C" fn vec_helper(state: *mut crate::CpuState, packed: u64) {
         s.scratch[1],
         s.scratch[2],
     );
+    s.fpsr |= env.flags;
 }
 
 /// Called by translated code for scalar FP ops that have no inline lowering, or whose inline
-/// result was a NaN that needs the architecture's NaN rules. `packed` = op index << 8 | bits.
-pub extern "C" fn fp_helper(packed: u64, a: u64, b: u64, c: u64) -> u64 {
+/// result may raise a flag or needs the architecture's NaN rules: runs under `state.fpcr` and
+/// ORs the flags into `state.fpsr`. `packed` = op index << 8 | bits.
+///
+/// # Safety
+/// `state` must point to a live `CpuState`.
+pub unsafe extern "C" fn fp_helper(
+    state: *mut crate::CpuState,
+    packed: u64,
+    a: u64,
+    b: u64,
+    c: u64,
+) -> u64 {
+    // SAFETY: the caller passes its own CpuState pointer.
+    let s = unsafe { &mut *state };
+    let mut env = Env::new(s.fpcr);
     let op = FP_OPS[(packed >> 8) as usize];
-    fp(op, a, b, c, (packed & 0xff) as u32)
+    let r = fp(&mut env, op, a, b, c, (packed & 0xff) as u32);
+    s.fpsr |= env.flags;
+    r
 }
 
 /// Scalar FP ops in a fixed order for `fp_helper`.
@@ -816,7 +771,10 @@ pub const FP_OPS: &[FpOp] = &[
     FpOp::Round(RoundMode::Down),
     FpOp::Round(RoundMode::Zero),
     FpOp::Round(RoundMode::Away),
+    FpOp::RoundFpcr { exact: false },
+    FpOp::RoundFpcr { exact: true },
     FpOp::Cmp,
+    FpOp::CmpE,
 ];
 
 pub fn fp_index(op: FpOp) -> usize {
@@ -826,17 +784,29 @@ pub fn fp_index(op: FpOp) -> usize {
         .expect("every FpOp is listed in FP_OPS")
 }
 
-/// Called by translated code for FP→int conversions with a rounding mode.
-/// `packed` = round mode << 16 | signed << 15 | in_bits << 8 | out_bits.
-pub extern "C" fn fcvt_helper(packed: u64, a: u64) -> u64 {
+/// Called by translated code for conversions: `packed` = kind << 24 | round mode << 16 |
+/// signed << 15 | in_bits << 8 | out_bits, kind 0 = FP→int, 1 = int→FP, 2 = FP→FP. Runs under
+/// `state.fpcr`, ORs the flags into `state.fpsr`.
+///
+/// # Safety
+/// `state` must point to a live `CpuState`.
+pub unsafe extern "C" fn fcvt_helper(state: *mut crate::CpuState, packed: u64, a: u64) -> u64 {
+    // SAFETY: the caller passes its own CpuState pointer.
+    let s = unsafe { &mut *state };
+    let mut env = Env::new(s.fpcr);
     let mode = ROUND_MODES[(packed >> 16) as usize & 7];
-    fp_to_int(
-        a,
-        (packed >> 8) as u32 & 0x7f,
-        mode,
+    let (signed, in_bits, out_bits) = (
         packed >> 15 & 1 != 0,
+        (packed >> 8) as u32 & 0x7f,
         (packed & 0xff) as u32,
-    )
+    );
+    let r = match packed >> 24 {
+        0 => fp_to_int(&mut env, a, in_bits, mode, signed, out_bits),
+        1 => int_to_fp(&mut env, a, in_bits, signed, out_bits),
+        _ => fp_to_fp(&mut env, a, in_bits),
+    };
+    s.fpsr |= env.flags;
+    r
 }
 
 pub const ROUND_MODES: [RoundMode; 5] = [
@@ -1025,9 +995,13 @@ mod tests {
         // Two quiet NaNs: the first operand's.
         assert_eq!(process_nans(&[0x7fc0_0003, 0xffc0_0004], 32), 0x7fc0_0003);
         // 0 * inf is invalid: the default NaN (positive, quiet, zero payload).
-        assert_eq!(fp(FpOp::Mul, 0, 0x7f80_0000, 0, 32), 0x7fc0_0000);
+        assert_eq!(
+            fp(&mut Env::new(0), FpOp::Mul, 0, 0x7f80_0000, 0, 32),
+            0x7fc0_0000
+        );
         assert_eq!(
             fp(
+                &mut Env::new(0),
                 FpOp::Sub,
                 0x7ff0_0000_0000_0000,
                 0x7ff0_0000_0000_0000,
@@ -1041,36 +1015,83 @@ mod tests {
     #[test]
     fn max_min_signed_zeros_and_nm() {
         let (pz, nz) = (0u64, 0x8000_0000u64);
-        assert_eq!(minmax(FpOp::Max, pz, nz, 32), pz);
-        assert_eq!(minmax(FpOp::Min, pz, nz, 32), nz);
+        assert_eq!(fp(&mut Env::new(0), FpOp::Max, pz, nz, 0, 32), pz);
+        assert_eq!(fp(&mut Env::new(0), FpOp::Min, pz, nz, 0, 32), nz);
         // FMAXNM: a quiet NaN loses to a number; FMAX propagates it.
         let one = 0x3f80_0000;
-        assert_eq!(minmax(FpOp::MaxNm, 0x7fc0_0000, one, 32), one);
-        assert_eq!(minmax(FpOp::Max, 0x7fc0_0000, one, 32), 0x7fc0_0000);
+        assert_eq!(
+            fp(&mut Env::new(0), FpOp::MaxNm, 0x7fc0_0000, one, 0, 32),
+            one
+        );
+        assert_eq!(
+            fp(&mut Env::new(0), FpOp::Max, 0x7fc0_0000, one, 0, 32),
+            0x7fc0_0000
+        );
     }
 
     #[test]
     fn fp_to_int_saturates() {
         let nan = 0x7ff8_0000_0000_0000;
-        assert_eq!(fp_to_int(nan, 64, RoundMode::Zero, true, 32), 0);
         assert_eq!(
-            fp_to_int(1e20f64.to_bits(), 64, RoundMode::Zero, true, 32),
+            fp_to_int(&mut Env::new(0), nan, 64, RoundMode::Zero, true, 32),
+            0
+        );
+        assert_eq!(
+            fp_to_int(
+                &mut Env::new(0),
+                1e20f64.to_bits(),
+                64,
+                RoundMode::Zero,
+                true,
+                32
+            ),
             0x7fff_ffff
         );
         assert_eq!(
-            fp_to_int((-1e20f64).to_bits(), 64, RoundMode::Zero, true, 64),
+            fp_to_int(
+                &mut Env::new(0),
+                (-1e20f64).to_bits(),
+                64,
+                RoundMode::Zero,
+                true,
+                64
+            ),
             i64::MIN as u64
         );
         assert_eq!(
-            fp_to_int((-1.5f64).to_bits(), 64, RoundMode::Zero, false, 64),
+            fp_to_int(
+                &mut Env::new(0),
+                (-1.5f64).to_bits(),
+                64,
+                RoundMode::Zero,
+                false,
+                64
+            ),
             0
         );
         // Ties to even.
         assert_eq!(
-            fp_to_int((-2.5f64).to_bits(), 64, RoundMode::Nearest, true, 64),
+            fp_to_int(
+                &mut Env::new(0),
+                (-2.5f64).to_bits(),
+                64,
+                RoundMode::Nearest,
+                true,
+                64
+            ),
             -2i64 as u64
         );
-        assert_eq!(fp_to_int(2.5f64.to_bits(), 64, RoundMode::Up, true, 64), 3);
+        assert_eq!(
+            fp_to_int(
+                &mut Env::new(0),
+                2.5f64.to_bits(),
+                64,
+                RoundMode::Up,
+                true,
+                64
+            ),
+            3
+        );
     }
 
     #[test]

@@ -115,11 +115,17 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
             }
             c.b.cvt(CvtOp::FToF, a, to)
         }
-        // FRINTN, FRINTP, FRINTM, FRINTZ, FRINTA; FRINTX and FRINTI use FPCR's mode, which
-        // egret keeps at round-to-nearest.
+        // FRINTN, FRINTP, FRINTM, FRINTZ, FRINTA; FRINTX and FRINTI in FPCR's mode
         8..=11 => c.b.fp(FpOp::Round(rmode(opcode - 8)), a, none, none),
         12 => c.b.fp(FpOp::Round(RoundMode::Away), a, none, none),
-        14 | 15 => c.b.fp(FpOp::Round(RoundMode::Nearest), a, none, none),
+        14 | 15 => c.b.fp(
+            FpOp::RoundFpcr {
+                exact: opcode == 14,
+            },
+            a,
+            none,
+            none,
+        ),
         _ => return unsupported(c),
     };
     c.vw_scalar(rd, r);
@@ -145,7 +151,9 @@ pub(crate) fn fp_compare(c: &mut Ctx, w: u32) -> Flow {
     } else {
         c.fr(rm, ft)
     };
-    let f = c.b.fp(FpOp::Cmp, a, b, Value::NONE);
+    // FCMPE: quiet NaNs raise Invalid Operation too
+    let op = if bit(w, 4) { FpOp::CmpE } else { FpOp::Cmp };
+    let f = c.b.fp(op, a, b, Value::NONE);
     c.b.set(Reg::Nzcv, f);
     Flow::Next
 }
@@ -185,8 +193,22 @@ pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
     let cond = bits(w, 15, 12);
     let a = c.fr(rn, ft);
     let b = c.fr(rm, ft);
-    let f = c.b.fp(FpOp::Cmp, a, b, Value::NONE);
+    // the compare (and the exceptions it raises) happens only when the condition holds: when it
+    // does not, two zeros are compared instead, which raises nothing
     let holds = c.cond(cond);
+    let z = c.b.iconst(
+        if ft == Type::F32 {
+            Type::I32
+        } else {
+            Type::I64
+        },
+        0,
+    );
+    let zero = c.b.un(UnOp::Bitcast, z);
+    let a = c.b.select(holds, a, zero);
+    let b = c.b.select(holds, b, zero);
+    let op = if bit(w, 4) { FpOp::CmpE } else { FpOp::Cmp };
+    let f = c.b.fp(op, a, b, Value::NONE);
     let k = c.c64((bits(w, 3, 0) as u64) << 28);
     let r = c.b.select(holds, f, k);
     c.b.set(Reg::Nzcv, r);

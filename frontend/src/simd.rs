@@ -291,15 +291,15 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
             r
         }
         // floating point: size<1> selects the second op of a pair (`pick`), size<0> the precision
-        (26, false) => c.v2(pick(VecOp::FAdd, VecOp::FSub), fesize, 0, n, m),
-        (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, 0, n, m),
-        (31, true) if size >> 1 == 0 => c.v2(VecOp::FDiv, fesize, 0, n, m),
-        (30, false) => c.v2(pick(VecOp::FMax, VecOp::FMin), fesize, 0, n, m),
-        (28, false) if size >> 1 == 0 => c.v2(VecOp::FCmEq, fesize, 0, n, m),
-        (28, true) => c.v2(pick(VecOp::FCmGe, VecOp::FCmGt), fesize, 0, n, m),
+        (26, false) => c.v2(pick(VecOp::FAdd, VecOp::FSub), fesize, half, n, m),
+        (27, true) if size >> 1 == 0 => c.v2(VecOp::FMul, fesize, half, n, m),
+        (31, true) if size >> 1 == 0 => c.v2(VecOp::FDiv, fesize, half, n, m),
+        (30, false) => c.v2(pick(VecOp::FMax, VecOp::FMin), fesize, half, n, m),
+        (28, false) if size >> 1 == 0 => c.v2(VecOp::FCmEq, fesize, half, n, m),
+        (28, true) => c.v2(pick(VecOp::FCmGe, VecOp::FCmGt), fesize, half, n, m),
         (25, false) if size >> 1 == 0 => {
             let d = c.vr(rd);
-            c.b.vec(VecOp::FMla, fesize as u8, 0, d, n, m)
+            c.b.vec(VecOp::FMla, fesize as u8, half as u8, d, n, m)
         }
         _ => return unsupported(c),
     };
@@ -375,6 +375,7 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let esize = 8u32 << size;
     let fesize = if size & 1 == 1 { 64 } else { 32 };
+    let fhalf = if q { 0 } else { 1 };
     let n = c.vr(rn);
     let zero = c.b.vconst(0);
     let r = match (opcode, u) {
@@ -425,9 +426,19 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
         }
         (15, false) if size >= 2 => c.v1(VecOp::FAbs, fesize, 0, n),
         (15, true) if size >= 2 => c.v1(VecOp::FNeg, fesize, 0, n),
-        (31, true) if size >= 2 => c.v1(VecOp::FSqrt, fesize, 0, n),
-        (29, _) if size < 2 => c.v1(if u { VecOp::UCvtF } else { VecOp::SCvtF }, fesize, 0, n),
-        (27, _) if size >= 2 => c.v1(if u { VecOp::FCvtZU } else { VecOp::FCvtZS }, fesize, 0, n),
+        (31, true) if size >= 2 => c.v1(VecOp::FSqrt, fesize, fhalf, n),
+        (29, _) if size < 2 => c.v1(
+            if u { VecOp::UCvtF } else { VecOp::SCvtF },
+            fesize,
+            fhalf,
+            n,
+        ),
+        (27, _) if size >= 2 => c.v1(
+            if u { VecOp::FCvtZU } else { VecOp::FCvtZS },
+            fesize,
+            fhalf,
+            n,
+        ),
         _ => return unsupported(c),
     };
     c.vw_q(rd, q, r);
@@ -740,6 +751,7 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
     let opcode = bits(w, 15, 12);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let rm4 = bits(w, 19, 16);
+    let fhalf = if q { 0 } else { 1 };
     let is_fp = matches!((opcode, u), (1, false) | (5, false) | (9, false));
     if is_fp {
         let (esize, index, rm) = match size {
@@ -752,7 +764,7 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         let e = c.v1(VecOp::DupElem, esize, index, vm);
         let n = c.vr(rn);
         let r = match opcode {
-            9 => c.v2(VecOp::FMul, esize, 0, n, e),
+            9 => c.v2(VecOp::FMul, esize, fhalf, n, e),
             _ => {
                 let n = if opcode == 5 {
                     c.v1(VecOp::FNeg, esize, 0, n)
@@ -760,7 +772,7 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
                     n
                 };
                 let d = c.vr(rd);
-                c.b.vec(VecOp::FMla, esize as u8, 0, d, n, e)
+                c.b.vec(VecOp::FMla, esize as u8, fhalf as u8, d, n, e)
             }
         };
         c.vw_q(rd, q, r);

@@ -9,6 +9,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
+use ir::softfp;
 use ir::state::{exit_code, offsets};
 use ir::{
     sem, BinOp, Block, CmpOp, CvtOp, Exit, FpOp, Helper, NzcvOp, Op, Reg, RoundMode, Type, UnOp,
@@ -61,7 +62,13 @@ struct Lower<'a, 'b> {
     nzcv_def: Option<Value>,
     /// For each `GetReg(Nzcv)`, the `Nzcv` value it reads, if set earlier in the block.
     nzcv_src: Vec<Option<Value>>,
+    /// The FPCR and FPSR values `fp_fast_env` last looked at, and its answer for them.
+    fp_fast: Option<(ClValue, ClValue, ClValue)>,
 }
+
+/// FPCR fields under which the host's default floating-point environment computes the
+/// architecture's results: RMode (round to nearest) and FZ.
+const FPCR_HOST_MASK: u64 = softfp::FPCR_FZ | 3 << softfp::FPCR_RMODE_SHIFT;
 
 fn flags() -> MemFlagsData {
     MemFlagsData::trusted()
@@ -156,13 +163,14 @@ impl Lower<'_, '_> {
         }
     }
 
-    /// Calls `sem::fp_helper` for an FP op on raw bits.
+    /// Calls `sem::fp_helper` for an FP op on raw bits (FPCR and FPSR must be in `CpuState`:
+    /// see `fp_env_call` and `fp_guarded`).
     fn fp_helper(&mut self, op: FpOp, ty: Type, args: [Option<ClValue>; 3], out: Type) -> ClValue {
         let packed = (sem::fp_index(op) as u64) << 8 | ty.bits() as u64;
         let p = self.iconst(types::I64, packed);
-        let mut a = [p, p, p, p];
+        let mut a = [self.state, p, p, p, p];
         for (i, x) in args.iter().enumerate() {
-            a[i + 1] = match x {
+            a[i + 2] = match x {
                 Some(v) => self.bits_of(*v, ty),
                 None => self.iconst(types::I64, 0),
             };
@@ -170,7 +178,7 @@ impl Lower<'_, '_> {
         let r = self
             .call_native(
                 sem::fp_helper as *const () as usize,
-                &[types::I64; 4],
+                &[types::I64; 5],
                 Some(types::I64),
                 &a,
             )
@@ -178,34 +186,166 @@ impl Lower<'_, '_> {
         self.value_of_bits(r, out)
     }
 
-    /// `r` computed inline; if it is a NaN, replace it with the architecture's NaN result.
-    fn fix_nan(&mut self, r: ClValue, op: FpOp, ty: Type, args: [Option<ClValue>; 3]) -> ClValue {
-        let is_nan = self.b.ins().fcmp(FloatCC::Unordered, r, r);
-        self.cold_fixup(is_nan, r, |l| l.fp_helper(op, ty, args, ty))
+    /// Calls `sem::fcvt_helper` (`kind` 0: FP→int, 1: int→FP, 2: FP→FP).
+    fn fcvt_helper(
+        &mut self,
+        kind: u64,
+        mode: RoundMode,
+        signed: bool,
+        from: Type,
+        x: ClValue,
+        to: Type,
+    ) -> ClValue {
+        let packed = kind << 24
+            | sem::round_index(mode) << 16
+            | (signed as u64) << 15
+            | (from.bits() as u64) << 8
+            | to.bits() as u64;
+        let p = self.iconst(types::I64, packed);
+        let bits = self.bits_of(x, from);
+        let st = self.state;
+        let r = self
+            .call_native(
+                sem::fcvt_helper as *const () as usize,
+                &[types::I64; 3],
+                Some(types::I64),
+                &[st, p, bits],
+            )
+            .expect("fcvt_helper returns a value");
+        self.value_of_bits(r, to)
     }
 
-    /// `fast` unless `cond` holds, in which case the value `slow` computes in a cold block.
-    fn cold_fixup(
+    /// Whether the host's inline FP code gives the architecture's result and flags, as far as
+    /// the environment goes: FPCR selects round-to-nearest without flush-to-zero, and FPSR.IXC
+    /// is already set (so an inexact result adds nothing). Results that could raise another
+    /// flag (NaN, infinity, zero, tiny) are checked per operation.
+    pub(super) fn fp_fast_env(&mut self) -> ClValue {
+        let fpcr = self.get_reg(Reg::Fpcr);
+        let fpsr = self.get_reg(Reg::Fpsr);
+        if let Some((c, s, v)) = self.fp_fast {
+            if c == fpcr && s == fpsr {
+                return v;
+            }
+        }
+        let m = self.iconst(types::I64, FPCR_HOST_MASK);
+        let x = self.b.ins().band(fpcr, m);
+        let host = self.b.ins().icmp_imm_u(IntCC::Equal, x, 0);
+        let ixc = self.b.ins().band_imm_u(fpsr, softfp::IXC as i64);
+        let inexact = self.b.ins().icmp_imm_u(IntCC::NotEqual, ixc, 0);
+        let v = self.b.ins().band(host, inexact);
+        self.fp_fast = Some((fpcr, fpsr, v));
+        v
+    }
+
+    /// Runs `call`, a helper that computes under `CpuState::fpcr` and ORs flags into
+    /// `CpuState::fpsr`, with the cached FPCR and FPSR written back before and FPSR read after.
+    pub(super) fn fp_env_call(&mut self, call: impl FnOnce(&mut Self) -> ClValue) -> ClValue {
+        let fpcr = self.get_reg(Reg::Fpcr);
+        let fpsr = self.get_reg(Reg::Fpsr);
+        self.state_store(fpcr, Reg::Fpcr.offset());
+        self.state_store(fpsr, Reg::Fpsr.offset());
+        let r = call(self);
+        let f = self.state_load(types::I64, Reg::Fpsr.offset());
+        self.set_fpsr_after_fp_op(fpcr, fpsr, f);
+        r
+    }
+
+    /// Records the FPSR an FP op left. FP ops only add flags, so a fast environment before the
+    /// op is still one after it: `fp_fast_env` keeps its answer instead of recomputing it.
+    fn set_fpsr_after_fp_op(&mut self, fpcr: ClValue, before: ClValue, after: ClValue) {
+        self.set_reg(Reg::Fpsr, after);
+        if let Some((c, s, v)) = self.fp_fast {
+            if c == fpcr && s == before {
+                self.fp_fast = Some((c, after, v));
+            }
+        }
+    }
+
+    /// `fast` when `ok` holds; otherwise, in a cold block, what `slow` (a helper as for
+    /// `fp_env_call`) computes, with its flags merged into FPSR.
+    pub(super) fn fp_guarded(
         &mut self,
-        cond: ClValue,
+        ok: ClValue,
         fast: ClValue,
         slow: impl FnOnce(&mut Self) -> ClValue,
     ) -> ClValue {
+        let fpcr = self.get_reg(Reg::Fpcr);
+        let fpsr = self.get_reg(Reg::Fpsr);
         let slow_block = self.b.create_block();
         let done = self.b.create_block();
         let ty = self.b.func.dfg.value_type(fast);
         self.b.append_block_param(done, ty);
+        self.b.append_block_param(done, types::I64);
         self.b
             .ins()
-            .brif(cond, slow_block, &[], done, &[fast.into()]);
+            .brif(ok, done, &[fast.into(), fpsr.into()], slow_block, &[]);
         self.b.set_cold_block(slow_block);
         self.b.switch_to_block(slow_block);
         self.b.seal_block(slow_block);
-        let fixed = slow(self);
-        self.b.ins().jump(done, &[fixed.into()]);
+        self.state_store(fpcr, Reg::Fpcr.offset());
+        self.state_store(fpsr, Reg::Fpsr.offset());
+        let r = slow(self);
+        let f = self.state_load(types::I64, Reg::Fpsr.offset());
+        self.b.ins().jump(done, &[r.into(), f.into()]);
         self.b.switch_to_block(done);
         self.b.seal_block(done);
-        self.b.block_params(done)[0]
+        let (r, f) = (self.b.block_params(done)[0], self.b.block_params(done)[1]);
+        self.set_fpsr_after_fp_op(fpcr, fpsr, f);
+        r
+    }
+
+    /// Whether a scalar float is normal and larger in magnitude than the smallest normal
+    /// number: no result of that kind raises anything but IXC.
+    fn fp_ordinary(&mut self, r: ClValue, ty: Type) -> ClValue {
+        let (ity, abs, lo, hi) = if ty == Type::F32 {
+            (types::I32, 0x7fff_ffffu64, 0x0080_0001u64, 0x7f7f_ffffu64)
+        } else {
+            (
+                types::I64,
+                0x7fff_ffff_ffff_ffff,
+                0x0010_0000_0000_0001,
+                0x7fef_ffff_ffff_ffff,
+            )
+        };
+        let bits = self.b.ins().bitcast(ity, MemFlagsData::new(), r);
+        let m = self.iconst(ity, abs);
+        let a = self.b.ins().band(bits, m);
+        let lo_k = self.iconst(ity, lo);
+        let t = self.b.ins().isub(a, lo_k);
+        let range = self.iconst(ity, hi - lo + 1);
+        self.b.ins().icmp(IntCC::UnsignedLessThan, t, range)
+    }
+
+    /// `r` computed inline; kept when the environment allows it and `r` is an ordinary number,
+    /// otherwise recomputed with the architecture's rules and flags.
+    fn fp_checked(
+        &mut self,
+        r: ClValue,
+        op: FpOp,
+        ty: Type,
+        args: [Option<ClValue>; 3],
+    ) -> ClValue {
+        let env = self.fp_fast_env();
+        let ordinary = self.fp_ordinary(r, ty);
+        let ok = self.b.ins().band(env, ordinary);
+        self.fp_guarded(ok, r, |l| l.fp_helper(op, ty, args, ty))
+    }
+
+    /// As `fp_checked` for results that only need the (one or two) operands to be ordered.
+    fn fp_checked_ordered(
+        &mut self,
+        r: ClValue,
+        op: FpOp,
+        ty: Type,
+        args: [Option<ClValue>; 3],
+        out: Type,
+    ) -> ClValue {
+        let x = args[0].expect("FP operand");
+        let y = args[1].unwrap_or(x);
+        let env = self.fp_fast_env();
+        let ordered = self.b.ins().fcmp(FloatCC::Ordered, x, y);
+        let ok = self.b.ins().band(env, ordered);
+        self.fp_guarded(ok, r, |l| l.fp_helper(op, ty, args, out))
     }
 
     fn nzcv(
@@ -579,40 +719,50 @@ impl Lower<'_, '_> {
                             FpOp::Mul => self.b.ins().fmul(av, bv),
                             _ => self.b.ins().fdiv(av, bv),
                         };
-                        self.fix_nan(r, op, fty, args)
+                        self.fp_checked(r, op, fty, args)
                     }
                     FpOp::Sqrt => {
                         let r = self.b.ins().sqrt(av);
-                        self.fix_nan(r, op, fty, args)
+                        self.fp_checked(r, op, fty, args)
                     }
                     FpOp::MulAdd => {
                         let r = self.b.ins().fma(av, bv.expect("fma"), cv.expect("fma"));
-                        self.fix_nan(r, op, fty, args)
+                        self.fp_checked(r, op, fty, args)
                     }
                     FpOp::Neg => self.b.ins().fneg(av),
                     FpOp::Abs => self.b.ins().fabs(av),
-                    FpOp::Round(RoundMode::Nearest) => self.b.ins().nearest(av),
-                    FpOp::Round(RoundMode::Up) => self.b.ins().ceil(av),
-                    FpOp::Round(RoundMode::Down) => self.b.ins().floor(av),
-                    FpOp::Round(RoundMode::Zero) => self.b.ins().trunc(av),
-                    FpOp::Cmp => {
+                    FpOp::Round(
+                        RoundMode::Nearest | RoundMode::Up | RoundMode::Down | RoundMode::Zero,
+                    )
+                    | FpOp::RoundFpcr { .. } => {
+                        let r = match op {
+                            FpOp::Round(RoundMode::Up) => self.b.ins().ceil(av),
+                            FpOp::Round(RoundMode::Down) => self.b.ins().floor(av),
+                            FpOp::Round(RoundMode::Zero) => self.b.ins().trunc(av),
+                            // FRINTI/FRINTX: FPCR's mode, round to nearest on the fast path
+                            _ => self.b.ins().nearest(av),
+                        };
+                        self.fp_checked_ordered(r, op, fty, args, fty)
+                    }
+                    FpOp::Cmp | FpOp::CmpE => {
                         let bv = bv.expect("fcmp");
-                        let uno = self.b.ins().fcmp(FloatCC::Unordered, av, bv);
                         let eq = self.b.ins().fcmp(FloatCC::Equal, av, bv);
                         let lt = self.b.ins().fcmp(FloatCC::LessThan, av, bv);
-                        let k_uno = self.iconst(types::I64, 0x3000_0000);
                         let k_eq = self.iconst(types::I64, 0x6000_0000);
                         let k_lt = self.iconst(types::I64, 0x8000_0000);
                         let k_gt = self.iconst(types::I64, 0x2000_0000);
                         let x = self.b.ins().select(lt, k_lt, k_gt);
-                        let x = self.b.ins().select(eq, k_eq, x);
-                        self.b.ins().select(uno, k_uno, x)
+                        let r = self.b.ins().select(eq, k_eq, x);
+                        // unordered operands go to the helper (NZCV 0011, maybe IOC)
+                        self.fp_checked_ordered(r, op, fty, args, Type::I64)
                     }
                     FpOp::Max
                     | FpOp::Min
                     | FpOp::MaxNm
                     | FpOp::MinNm
-                    | FpOp::Round(RoundMode::Away) => self.fp_helper(op, fty, args, fty),
+                    | FpOp::Round(RoundMode::Away) => {
+                        self.fp_env_call(|l| l.fp_helper(op, fty, args, fty))
+                    }
                 })
             }
             Op::Cvt(op, a) => {
@@ -620,32 +770,40 @@ impl Lower<'_, '_> {
                 let av = self.v(a);
                 Some(match op {
                     CvtOp::FToF => {
-                        if ty == Type::F64 {
+                        let r = if ty == Type::F64 {
                             self.b.ins().fpromote(types::F64, av)
                         } else {
                             self.b.ins().fdemote(types::F32, av)
-                        }
+                        };
+                        let env = self.fp_fast_env();
+                        // widening is exact: only NaNs need the helper; narrowing may round
+                        let fine = if ty == Type::F64 {
+                            self.b.ins().fcmp(FloatCC::Ordered, av, av)
+                        } else {
+                            self.fp_ordinary(r, ty)
+                        };
+                        let ok = self.b.ins().band(env, fine);
+                        self.fp_guarded(ok, r, |l| {
+                            l.fcvt_helper(2, RoundMode::Nearest, false, sty, av, ty)
+                        })
                     }
-                    CvtOp::SToF => self.b.ins().fcvt_from_sint(ct, av),
-                    CvtOp::UToF => self.b.ins().fcvt_from_uint(ct, av),
+                    CvtOp::SToF | CvtOp::UToF => {
+                        let signed = op == CvtOp::SToF;
+                        let r = if signed {
+                            self.b.ins().fcvt_from_sint(ct, av)
+                        } else {
+                            self.b.ins().fcvt_from_uint(ct, av)
+                        };
+                        // only IXC can be raised, and on the fast path it is already set
+                        let env = self.fp_fast_env();
+                        self.fp_guarded(env, r, |l| {
+                            l.fcvt_helper(1, RoundMode::Nearest, signed, sty, av, ty)
+                        })
+                    }
                     CvtOp::FToS(m) | CvtOp::FToU(m) => {
                         let signed = matches!(op, CvtOp::FToS(_));
                         if m == RoundMode::Away {
-                            let packed = sem::round_index(m) << 16
-                                | (signed as u64) << 15
-                                | (sty.bits() as u64) << 8
-                                | ty.bits() as u64;
-                            let p = self.iconst(types::I64, packed);
-                            let bits = self.bits_of(av, sty);
-                            let r = self
-                                .call_native(
-                                    sem::fcvt_helper as *const () as usize,
-                                    &[types::I64; 2],
-                                    Some(types::I64),
-                                    &[p, bits],
-                                )
-                                .expect("fcvt_helper returns a value");
-                            self.value_of_bits(r, ty)
+                            self.fp_env_call(|l| l.fcvt_helper(0, m, signed, sty, av, ty))
                         } else {
                             let rounded = match m {
                                 RoundMode::Nearest => self.b.ins().nearest(av),
@@ -653,11 +811,36 @@ impl Lower<'_, '_> {
                                 RoundMode::Down => self.b.ins().floor(av),
                                 _ => av,
                             };
-                            if signed {
+                            let r = if signed {
                                 self.b.ins().fcvt_to_sint_sat(ct, rounded)
                             } else {
                                 self.b.ins().fcvt_to_uint_sat(ct, rounded)
-                            }
+                            };
+                            // in range (not saturated) and not NaN: only IXC can be raised
+                            let ity = cl_ty(ty);
+                            let max = if signed {
+                                self.iconst(ity, ir::sem::mask(ty.bits()) >> 1)
+                            } else {
+                                self.iconst(ity, ir::sem::mask(ty.bits()))
+                            };
+                            let below_max = self.b.ins().icmp(IntCC::NotEqual, r, max);
+                            let above_min = if signed {
+                                let min = self.iconst(ity, 1u64 << (ty.bits() - 1));
+                                self.b.ins().icmp(IntCC::NotEqual, r, min)
+                            } else {
+                                let z = if sty == Type::F32 {
+                                    self.b.ins().f32const(0.0)
+                                } else {
+                                    self.b.ins().f64const(0.0)
+                                };
+                                self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, rounded, z)
+                            };
+                            let ordered = self.b.ins().fcmp(FloatCC::Ordered, av, av);
+                            let env = self.fp_fast_env();
+                            let a1 = self.b.ins().band(below_max, above_min);
+                            let a2 = self.b.ins().band(ordered, env);
+                            let ok = self.b.ins().band(a1, a2);
+                            self.fp_guarded(ok, r, |l| l.fcvt_helper(0, m, signed, sty, av, ty))
                         }
                     }
                 })
@@ -678,6 +861,9 @@ impl Lower<'_, '_> {
                 let vargs = [a(self, 0), a(self, 1), a(self, 2)];
                 match self.vector_op(op, esize, imm, vargs) {
                     Some(r) => Some(r),
+                    None if op.is_fp() => {
+                        Some(self.fp_env_call(|l| l.vector_helper(op, esize, imm, vargs)))
+                    }
                     None => Some(self.vector_helper(op, esize, imm, vargs)),
                 }
             }
@@ -840,6 +1026,7 @@ pub(crate) fn lower_block(
         head,
         nzcv_def: None,
         nzcv_src: vec![None; block.insts.len()],
+        fp_fast: None,
     };
     for i in 0..block.insts.len() {
         l.lower_inst(i);

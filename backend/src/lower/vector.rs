@@ -333,7 +333,14 @@ impl Lower<'_, '_> {
                     FCmGt => FloatCC::GreaterThan,
                     _ => FloatCC::GreaterThanOrEqual,
                 };
-                self.b.ins().fcmp(cc, x, y)
+                let r = self.b.ins().fcmp(cc, x, y);
+                let rb = self.vcast(r, types::I8X16);
+                // NaN operands (which may raise IOC) go to the helper
+                let ord = self.b.ins().fcmp(FloatCC::Ordered, x, y);
+                let ok = self.all_lanes(ord, esize, imm);
+                let env = self.fp_fast_env();
+                let ok = self.b.ins().band(env, ok);
+                return Some(self.fp_guarded(ok, rb, |l| l.vector_helper(op, esize, imm, args)));
             }
             FAdd | FSub | FMul | FDiv | FSqrt | FMla => {
                 if op == FMla && !self.has_fma {
@@ -359,23 +366,19 @@ impl Lower<'_, '_> {
                         }
                     }
                 };
-                return Some(self.vec_nan_fix(r, op, esize, imm, args));
+                return Some(self.vec_checked(r, op, esize, imm, args));
             }
             SCvtF | UCvtF if e == 32 => {
                 let x = self.vcast(a, types::I32X4);
-                if op == SCvtF {
+                let r = if op == SCvtF {
                     self.b.ins().fcvt_from_sint(types::F32X4, x)
                 } else {
                     self.b.ins().fcvt_from_uint(types::F32X4, x)
-                }
-            }
-            FCvtZS | FCvtZU if e == 32 => {
-                let x = self.vcast(a, types::F32X4);
-                if op == FCvtZS {
-                    self.b.ins().fcvt_to_sint_sat(types::I32X4, x)
-                } else {
-                    self.b.ins().fcvt_to_uint_sat(types::I32X4, x)
-                }
+                };
+                // only IXC can be raised, and on the fast path it is already set
+                let rb = self.vcast(r, types::I8X16);
+                let env = self.fp_fast_env();
+                return Some(self.fp_guarded(env, rb, |l| l.vector_helper(op, esize, imm, args)));
             }
             _ => return None,
         };
@@ -406,8 +409,25 @@ impl Lower<'_, '_> {
         self.state_load(types::I8X16, offsets::SCRATCH)
     }
 
-    /// `r` (float lanes) computed natively; if any lane is a NaN, recompute with the helper.
-    fn vec_nan_fix(
+    /// Whether every lane of the comparison mask `m` is true (only the low 64 bits for the
+    /// 64-bit forms, `imm` = 1).
+    fn all_lanes(&mut self, m: ClValue, esize: u8, imm: u8) -> ClValue {
+        let m = if imm == 1 {
+            let ty = self.b.func.dfg.value_type(m);
+            let upper = self.vconst(!0u128 << 64);
+            let upper = self.vcast(upper, ty);
+            self.b.ins().bor(m, upper)
+        } else {
+            m
+        };
+        let _ = esize;
+        self.b.ins().vall_true(m)
+    }
+
+    /// `r` (float lanes) computed natively; kept when the environment allows and every lane is
+    /// an ordinary number (normal, above the smallest normal), otherwise recomputed by the
+    /// helper with the architecture's rules and flags.
+    fn vec_checked(
         &mut self,
         r: ClValue,
         op: VecOp,
@@ -415,9 +435,38 @@ impl Lower<'_, '_> {
         imm: u8,
         args: [Option<ClValue>; 3],
     ) -> ClValue {
-        let uno = self.b.ins().fcmp(FloatCC::Unordered, r, r);
-        let any = self.b.ins().vany_true(uno);
+        let (ity, abs, lo, hi) = if esize == 32 {
+            let rep = |x: u128| x | x << 32 | x << 64 | x << 96;
+            (
+                types::I32X4,
+                rep(0x7fff_ffff),
+                rep(0x0080_0000),
+                rep(0x7f80_0000),
+            )
+        } else {
+            let rep = |x: u128| x | x << 64;
+            (
+                types::I64X2,
+                rep(0x7fff_ffff_ffff_ffff),
+                rep(0x0010_0000_0000_0000),
+                rep(0x7ff0_0000_0000_0000),
+            )
+        };
+        let bits = self.vcast(r, ity);
+        let k_abs = self.vconst(abs);
+        let k_abs = self.vcast(k_abs, ity);
+        let a = self.b.ins().band(bits, k_abs);
+        let k_lo = self.vconst(lo);
+        let k_lo = self.vcast(k_lo, ity);
+        let k_hi = self.vconst(hi);
+        let k_hi = self.vcast(k_hi, ity);
+        let above = self.b.ins().icmp(IntCC::SignedGreaterThan, a, k_lo);
+        let below = self.b.ins().icmp(IntCC::SignedLessThan, a, k_hi);
+        let lanes = self.b.ins().band(above, below);
+        let ok = self.all_lanes(lanes, esize, imm);
+        let env = self.fp_fast_env();
+        let ok = self.b.ins().band(env, ok);
         let rb = self.vcast(r, types::I8X16);
-        self.cold_fixup(any, rb, |l| l.vector_helper(op, esize, imm, args))
+        self.fp_guarded(ok, rb, |l| l.vector_helper(op, esize, imm, args))
     }
 }

@@ -125,6 +125,10 @@ enum Cmd {
         /// Write the coverage matrix with the run's counts to this file.
         #[arg(long, value_name = "FILE")]
         markdown: Option<String>,
+        /// With --coverage: take the random-case counts from the saved output of an earlier
+        /// `egret isa --random` run (its per-class table on stdout).
+        #[arg(long, value_name = "FILE")]
+        from_run: Option<String>,
     },
 }
 
@@ -145,6 +149,7 @@ fn main() -> ExitCode {
             max_mismatches,
             no_minimise,
             markdown,
+            from_run,
         } => {
             let opts = IsaArgs {
                 coverage,
@@ -160,6 +165,7 @@ fn main() -> ExitCode {
                 max_mismatches,
                 minimise: !no_minimise,
                 markdown,
+                from_run,
             };
             match isa_command(&opts) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -244,6 +250,7 @@ struct IsaArgs {
     max_mismatches: usize,
     minimise: bool,
     markdown: Option<String>,
+    from_run: Option<String>,
 }
 
 /// `egret isa`; `Ok(false)` when the random run found mismatches.
@@ -254,10 +261,27 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
         return Err(format!("no instruction class matches {:?}", a.class));
     }
     if a.coverage && a.random.is_none() {
-        print!(
-            "{}",
-            isa::coverage_markdown(None, "# egret A64 coverage (decoder only)\n")
-        );
+        let (tally, header) = match &a.from_run {
+            Some(f) => {
+                let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: {e}"))?;
+                let summary = text
+                    .lines()
+                    .find(|l| l.starts_with("total:"))
+                    .unwrap_or("")
+                    .to_string();
+                let command = text
+                    .lines()
+                    .find(|l| l.starts_with("command:"))
+                    .unwrap_or("")
+                    .to_string();
+                (
+                    Some(isa::parse_run_table(&text)),
+                    format!("# egret A64 coverage\n\n{command}\n\n{summary}\n"),
+                )
+            }
+            None => (None, "# egret A64 coverage (decoder only)\n".to_string()),
+        };
+        print!("{}", isa::coverage_markdown(tally.as_ref(), &header));
         return Ok(true);
     }
     let Some(count) = a.random else {
@@ -276,6 +300,8 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
         }
         runners.push(isa::Runner::egret(&exe, e));
     }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    println!("command: `egret {}` (oracle: `{qemu}`)", args.join(" "));
     let r = isa::random_run(&isa::RandomRun {
         count,
         seed: a.seed,
@@ -295,6 +321,7 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
         t.mismatched += x.mismatched;
         t.skipped += x.skipped;
         t.beyond += x.beyond;
+        t.oracle_bug += x.oracle_bug;
         t
     });
     println!(
@@ -313,8 +340,8 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
         );
     }
     println!(
-        "total: {} cases in {:.1} s (seed {}, engines {}): {} passed, {} faulted alike, {} mismatches, {} in extensions egret does not offer; {} unimplemented encodings not run",
-        total.passed + total.faulted + total.mismatched + total.beyond,
+        "total: {} cases in {:.1} s (seed {}, engines {}): {} passed, {} faulted alike, {} mismatches, {} in extensions egret does not offer, {} where qemu failed an internal assertion; {} unimplemented encodings not run",
+        total.passed + total.faulted + total.mismatched + total.beyond + total.oracle_bug,
         r.seconds,
         a.seed,
         a.engines.join(","),
@@ -322,6 +349,7 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
         total.faulted,
         total.mismatched,
         total.beyond,
+        total.oracle_bug,
         total.skipped
     );
     if let Some(path) = &a.markdown {
@@ -336,7 +364,12 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
             r.seconds,
             total.mismatched
         );
-        std::fs::write(path, isa::coverage_markdown(Some(&r.tally), &header))
+        let by_name = r
+            .tally
+            .iter()
+            .map(|(c, t)| (frontend::decode::TABLE[*c].name.to_string(), *t))
+            .collect();
+        std::fs::write(path, isa::coverage_markdown(Some(&by_name), &header))
             .map_err(|e| format!("{path}: {e}"))?;
     }
     Ok(r.mismatches.is_empty())

@@ -499,6 +499,22 @@ fn constrain(name: &str, w: u32, r: &mut Record, l: Layout, rng: &mut Rng) -> Op
             r.set_x(rn, base);
             Some(with_field(w, 21, 10, rng.below(8) as u32))
         }
+        "MSR (immediate): CFINV/XAFLAG/AXFLAG and PSTATE fields" => {
+            // op1 = 0, CRm = 0, op2 = CFINV, XAFLAG or AXFLAG
+            let w = with_field(w, 18, 16, 0);
+            let w = with_field(w, 11, 8, 0);
+            Some(with_field(w, 7, 5, rng.below(3) as u32))
+        }
+        "LDADD/LDCLR/LDEOR/LDSET/LD[SU]MAX/LD[SU]MIN/SWP/LDAPR (atomic memory)" => {
+            r.set_x(rn, base);
+            Some(w)
+        }
+        "LDAPUR/STLUR (RCpc, unscaled immediate)" => {
+            // ordered accesses must be aligned (egret does not model their alignment faults)
+            let size = 1i64 << field(w, 31, 30);
+            r.set_x(rn, base);
+            Some(with_field(w, 20, 12, (rng.range(-8, 8) * size) as u32))
+        }
         "LD1/ST1 (multiple structures)" | "LD1/ST1 (single structure)" => {
             r.set_x(rn, base);
             Some(w)

@@ -529,6 +529,16 @@ impl Lower<'_, '_> {
                 self.set_reg(r, v);
                 None
             }
+            Op::Bin(BinOp::Crc32 { size, c }, a, b) => {
+                let (a, b) = (self.v(a), self.v(b));
+                let p = self.iconst(types::I64, (c as u64) << 8 | size as u64);
+                self.call_native(
+                    sem::crc32_helper as *const () as usize,
+                    &[types::I64; 3],
+                    Some(types::I64),
+                    &[a, b, p],
+                )
+            }
             Op::Bin(BinOp::VPair, a, b) => {
                 let (a, b) = (self.v(a), self.v(b));
                 Some(self.vpair(a, b))
@@ -549,7 +559,7 @@ impl Lower<'_, '_> {
                     BinOp::LShr => ins.ushr(a, b),
                     BinOp::AShr => ins.sshr(a, b),
                     BinOp::RotR => ins.rotr(a, b),
-                    BinOp::VPair => unreachable!("lowered above"),
+                    BinOp::VPair | BinOp::Crc32 { .. } => unreachable!("lowered above"),
                     BinOp::UDiv | BinOp::SDiv => {
                         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
                         let one = self.iconst(ct, 1);
@@ -873,6 +883,7 @@ impl Lower<'_, '_> {
                     Helper::StoreExclusive { size } => (0u64, size),
                     Helper::StoreExclusivePair { size } => (1, size),
                     Helper::CompareAndSwap { size } => (2, size),
+                    Helper::AtomicRmw { op, size } => (3 + op as u64, size),
                 };
                 let mut a = vec![self.state, self.iconst(types::I64, kind << 8 | size as u64)];
                 for &arg in &args[..3] {

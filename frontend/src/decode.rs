@@ -57,7 +57,7 @@ table! {
         ("BR", "1101011000011111000000nnnnn00000", system::br),
         ("BLR", "1101011000111111000000nnnnn00000", system::br),
         ("RET", "1101011001011111000000nnnnn00000", system::br),
-        ("MSR (immediate): CFINV/XAFLAG/AXFLAG and PSTATE fields", "1101010100000ooo0100mmmmooo11111", not_implemented),
+        ("MSR (immediate): CFINV/XAFLAG/AXFLAG and PSTATE fields", "1101010100000ooo0100mmmmooo11111", system::msr_imm),
     ]
     "Loads and stores": [
         ("LDXR/STXR family", "ss001000oLoSSSSSoTTTTTnnnnnttttt", ldst::exclusive),
@@ -70,8 +70,8 @@ table! {
         ("LD1/ST1 (multiple structures, post-index)", "0q0011001L0mmmmmoooossnnnnnttttt", ldst::simd_multi),
         ("LD1/ST1 (single structure)", "0q0011010LR00000ooosssnnnnnttttt", ldst::simd_single),
         ("LD1/ST1 (single structure, post-index)", "0q0011011LRmmmmmooosssnnnnnttttt", ldst::simd_single),
-        ("LDADD/LDCLR/LDEOR/LDSET/LD[SU]MAX/LD[SU]MIN/SWP/LDAPR (atomic memory)", "ss111000AR1sssssoooo00nnnnnttttt", not_implemented),
-        ("LDAPUR/STLUR (RCpc, unscaled immediate)", "ss011001oo0iiiiiiiii00nnnnnttttt", not_implemented),
+        ("LDADD/LDCLR/LDEOR/LDSET/LD[SU]MAX/LD[SU]MIN/SWP/LDAPR (atomic memory)", "ss111000AR1sssssoooo00nnnnnttttt", ldst::atomic),
+        ("LDAPUR/STLUR (RCpc, unscaled immediate)", "ss011001oo0iiiiiiiii00nnnnnttttt", ldst::rcpc_unscaled),
     ]
     "Data processing -- register": [
         ("Logical (shifted register)", "zoo01010hhNmmmmmiiiiiinnnnnddddd", dp_reg::logical_shifted),
@@ -84,8 +84,8 @@ table! {
         ("Data-processing (3 source)", "z0011011ooommmmmpaaaaannnnnddddd", dp_reg::dp3),
         ("Data-processing (2 source)", "z0011010110mmmmmoooooonnnnnddddd", dp_reg::dp2),
         ("Data-processing (1 source)", "z101101011000000oooooonnnnnddddd", dp_reg::dp1),
-        ("RMIF (rotate into flags)", "10111010000iiiiii00001nnnnn0mmmm", not_implemented),
-        ("SETF8/SETF16 (evaluate into flags)", "001110100000000000o010nnnnn01101", not_implemented),
+        ("RMIF (rotate into flags)", "10111010000iiiiii00001nnnnn0mmmm", dp_reg::rmif),
+        ("SETF8/SETF16 (evaluate into flags)", "001110100000000000o010nnnnn01101", dp_reg::setf),
     ]
     "Data processing -- scalar floating-point": [
         ("FMOV/FCVT*/SCVTF/UCVTF (FP<->integer)", "z0011110tt1rrooo000000nnnnnddddd", fp::fp_int),

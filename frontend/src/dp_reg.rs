@@ -3,7 +3,7 @@
 
 use crate::decode::{bit, bits, unsupported};
 use crate::translator::{Ctx, Flow};
-use ir::{BinOp, NzcvOp, UnOp, Value};
+use ir::{BinOp, NzcvOp, Reg, UnOp, Value};
 
 /// ShiftReg(Rm, shift, amount).
 fn shifted(c: &mut Ctx, rm: u32, sf: bool, shift: u32, amount: u32) -> Value {
@@ -280,6 +280,27 @@ pub(crate) fn dp2(c: &mut Ctx, w: u32) -> Flow {
     if bit(w, 29) {
         return unsupported(c);
     }
+    if opcode & 0b111000 == 0b010000 {
+        // CRC32{B,H,W,X} / CRC32C{B,H,W,X}: 64-bit data only with sf = 1 and size X
+        let sz = opcode & 3;
+        if (sz == 3) != sf {
+            return c.undefined();
+        }
+        let acc = c.xr(rn, false);
+        let acc = c.to64(acc);
+        let val = c.xr(rm, sf);
+        let val = c.to64(val);
+        let r = c.bin(
+            BinOp::Crc32 {
+                size: 1 << sz,
+                c: opcode & 4 != 0,
+            },
+            acc,
+            val,
+        );
+        c.xw(rd, r);
+        return Flow::Next;
+    }
     let op = match opcode {
         2 => BinOp::UDiv,
         3 => BinOp::SDiv,
@@ -315,5 +336,53 @@ pub(crate) fn dp1(c: &mut Ctx, w: u32) -> Flow {
         _ => return unsupported(c),
     };
     c.xw(rd, r);
+    Flow::Next
+}
+
+/// RMIF: rotate X[n] right and insert the bits `mask` selects into NZCV (FEAT_FlagM).
+pub(crate) fn rmif(c: &mut Ctx, w: u32) -> Flow {
+    let (shift, rn, mask) = (bits(w, 20, 15), bits(w, 9, 5), bits(w, 3, 0) as u64);
+    let x = c.xr(rn, true);
+    let k = c.c64(shift as u64);
+    let rot = c.bin(BinOp::RotR, x, k);
+    let m = c.c64(mask);
+    let sel = c.bin(BinOp::And, rot, m);
+    let s28 = c.c64(28);
+    let ins = c.bin(BinOp::Shl, sel, s28);
+    let f = c.b.get(Reg::Nzcv);
+    let keep = c.c64(!(mask << 28) & 0xf000_0000);
+    let kept = c.bin(BinOp::And, f, keep);
+    let r = c.bin(BinOp::Or, kept, ins);
+    c.b.set(Reg::Nzcv, r);
+    Flow::Next
+}
+
+/// SETF8/SETF16: N, Z, V from the low byte / halfword of W[n]; C unchanged (FEAT_FlagM).
+pub(crate) fn setf(c: &mut Ctx, w: u32) -> Flow {
+    let top = if bit(w, 14) { 15 } else { 7 };
+    let rn = bits(w, 9, 5);
+    let x = c.xr(rn, true);
+    let bit_at = |c: &mut Ctx, n: u64| {
+        let sh = c.c64(n);
+        let y = c.bin(BinOp::LShr, x, sh);
+        let one = c.c64(1);
+        c.bin(BinOp::And, y, one)
+    };
+    let n = bit_at(c, top);
+    let above = bit_at(c, top + 1);
+    let v = c.bin(BinOp::Xor, n, above);
+    let lowmask = c.c64((1u64 << (top + 1)) - 1);
+    let low = c.bin(BinOp::And, x, lowmask);
+    let zero = c.c64(0);
+    let z = c.b.cmp(ir::CmpOp::Eq, low, zero);
+    let f = c.b.get(Reg::Nzcv);
+    let ck = c.c64(1 << 29);
+    let mut r = c.bin(BinOp::And, f, ck);
+    for (b, sh) in [(n, 31), (z, 30), (v, 28)] {
+        let k = c.c64(sh);
+        let y = c.bin(BinOp::Shl, b, k);
+        r = c.bin(BinOp::Or, r, y);
+    }
+    c.b.set(Reg::Nzcv, r);
     Flow::Next
 }

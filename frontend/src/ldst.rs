@@ -355,6 +355,76 @@ pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
     Flow::Next
 }
 
+/// LSE atomic memory operations (LDADD, LDCLR, LDEOR, LDSET, LD[SU]MAX, LD[SU]MIN and their
+/// acquire/release forms, SWP) and LDAPR (RCpc load-acquire).
+pub(crate) fn atomic(c: &mut Ctx, w: u32) -> Flow {
+    let size = bits(w, 31, 30);
+    let (o3, opc) = (bit(w, 15), bits(w, 14, 12));
+    let (rs, rn, rt) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if bit(w, 26) {
+        return c.undefined();
+    }
+    let sz = 1u8 << size;
+    let addr = c.base(rn);
+    let op = match (o3, opc) {
+        (false, op) => op as u8,
+        (true, 0) => 8,
+        (true, 4) if bit(w, 23) && !bit(w, 22) && rs == 31 => {
+            // LDAPR: a load-acquire (the weaker RCpc ordering is satisfied by a full fence)
+            let v = c.b.load(Type::I64, sz, false, addr);
+            c.b.push(Op::Fence, Type::Void);
+            c.xw(rt, v);
+            return Flow::Next;
+        }
+        _ => return unsupported(c),
+    };
+    c.b.push(Op::Fence, Type::Void);
+    let operand = c.xr(rs, true);
+    let old = c.b.call(
+        Helper::AtomicRmw { op, size: sz },
+        [addr, operand, Value::NONE, Value::NONE],
+    );
+    c.b.push(Op::Fence, Type::Void);
+    c.xw(rt, old);
+    Flow::Next
+}
+
+/// LDAPUR*/STLUR* (RCpc, unscaled signed offset): ordered loads and stores of 1–8 bytes.
+pub(crate) fn rcpc_unscaled(c: &mut Ctx, w: u32) -> Flow {
+    let size = bits(w, 31, 30);
+    let opc = bits(w, 23, 22);
+    let (rn, rt) = (bits(w, 9, 5), bits(w, 4, 0));
+    let imm = crate::decode::sext(bits(w, 20, 12), 9);
+    let sz = 1u8 << size;
+    let base = c.base(rn);
+    let off = c.c64(imm as u64);
+    let addr = c.bin(BinOp::Add, base, off);
+    match opc {
+        0 => {
+            c.b.push(Op::Fence, Type::Void);
+            store_x(c, rt, addr, sz);
+        }
+        1 => {
+            let v = c.b.load(Type::I64, sz, false, addr);
+            c.b.push(Op::Fence, Type::Void);
+            c.xw(rt, v);
+        }
+        // LDAPURS*: sign-extend to 64 bits (opc 2) or to 32 bits (opc 3)
+        2 if size < 3 => {
+            let v = c.b.load(Type::I64, sz, true, addr);
+            c.b.push(Op::Fence, Type::Void);
+            c.xw(rt, v);
+        }
+        3 if size < 2 => {
+            let v = c.b.load(Type::I32, sz, true, addr);
+            c.b.push(Op::Fence, Type::Void);
+            c.xw(rt, v);
+        }
+        _ => return c.undefined(),
+    }
+    Flow::Next
+}
+
 /// LD1/ST1 (multiple structures), one to four registers.
 pub(crate) fn simd_multi(c: &mut Ctx, w: u32) -> Flow {
     let q = bit(w, 30);

@@ -177,7 +177,9 @@ pub(crate) fn mrs(c: &mut Ctx, w: u32) -> Flow {
         (3, 0, 0, 0, 6) => c.c64(0),
         // ID_AA64*: the feature registers Linux exposes, reporting what egret implements
         (3, 0, 0, 4, 0) => c.c64(0x0000_0000_0000_0011), // PFR0: EL0/EL1 AArch64, FP, AdvSIMD
-        (3, 0, 0, 6, 0) => c.c64(0),                     // ISAR0: no optional instructions
+        // ISAR0: CRC32, LSE atomics, FlagM2; ISAR1: LRCPC2 (LDAPR, LDAPUR/STLUR)
+        (3, 0, 0, 6, 0) => c.c64(2 << 52 | 2 << 20 | 1 << 16),
+        (3, 0, 0, 6, 1) => c.c64(2 << 20),
         (3, 0, 0, 7, 0) => c.c64(0x0000_0000_0000_0005), // MMFR0 as for a 48-bit PA, 4K pages
         (3, 0, 0, _, _) => c.c64(0),
         // CNTVCT_EL0 / CNTFRQ_EL0
@@ -211,6 +213,55 @@ pub(crate) fn msr_reg(c: &mut Ctx, w: u32) -> Flow {
         }
         _ => return unsupported(c),
     }
+    Flow::Next
+}
+
+/// MSR (immediate) to the PSTATE fields EL0 may change: CFINV (FEAT_FlagM), XAFLAG and AXFLAG
+/// (FEAT_FlagM2).
+pub(crate) fn msr_imm(c: &mut Ctx, w: u32) -> Flow {
+    let (op1, crm, op2) = (bits(w, 18, 16), bits(w, 11, 8), bits(w, 7, 5));
+    if (op1, crm) != (0, 0) || op2 > 2 {
+        return unsupported(c);
+    }
+    let f = c.b.get(Reg::Nzcv);
+    let r = if op2 == 0 {
+        // CFINV
+        let k = c.c64(1 << 29);
+        c.bin(BinOp::Xor, f, k)
+    } else {
+        let bit_of = |c: &mut Ctx, n: u64| {
+            let sh = c.c64(n);
+            let x = c.bin(BinOp::LShr, f, sh);
+            let one = c.c64(1);
+            c.bin(BinOp::And, x, one)
+        };
+        let (z, cf, v) = (bit_of(c, 30), bit_of(c, 29), bit_of(c, 28));
+        let one = c.c64(1);
+        let (n2, z2, c2, v2) = if op2 == 1 {
+            // XAFLAG: N = !C & !Z, Z = Z & C, C = C | Z, V = !C & Z
+            let c_or_z = c.bin(BinOp::Or, cf, z);
+            let n2 = c.bin(BinOp::Xor, c_or_z, one);
+            let z2 = c.bin(BinOp::And, z, cf);
+            let not_c = c.bin(BinOp::Xor, cf, one);
+            let v2 = c.bin(BinOp::And, not_c, z);
+            (n2, z2, c_or_z, v2)
+        } else {
+            // AXFLAG: N = 0, Z = Z | V, C = C & !V, V = 0
+            let zero = c.c64(0);
+            let z2 = c.bin(BinOp::Or, z, v);
+            let not_v = c.bin(BinOp::Xor, v, one);
+            let c2 = c.bin(BinOp::And, cf, not_v);
+            (zero, z2, c2, zero)
+        };
+        let mut acc = c.c64(0);
+        for (x, sh) in [(n2, 31), (z2, 30), (c2, 29), (v2, 28)] {
+            let k = c.c64(sh);
+            let y = c.bin(BinOp::Shl, x, k);
+            acc = c.bin(BinOp::Or, acc, y);
+        }
+        acc
+    };
+    c.b.set(Reg::Nzcv, r);
     Flow::Next
 }
 

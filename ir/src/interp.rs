@@ -166,6 +166,9 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
                     Helper::CompareAndSwap { size } => {
                         sem::compare_and_swap(mem, arg(args[0]), size, arg(args[1]), arg(args[2]))
                     }
+                    Helper::AtomicRmw { op, size } => {
+                        sem::atomic_rmw(mem, arg(args[0]), size, op, arg(args[1]))
+                    }
                 }) as u128
             }
         };

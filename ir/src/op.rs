@@ -144,6 +144,12 @@ pub enum BinOp {
     RotR,
     /// Builds a V128 from (low I64, high I64).
     VPair,
+    /// CRC32/CRC32C: the 32-bit accumulator (low bits of a) updated with the low `size` bytes
+    /// of b, without inversion; `c` selects the Castagnoli polynomial. I64 operands.
+    Crc32 {
+        size: u8,
+        c: bool,
+    },
 }
 
 /// Comparisons yielding I64 0 or 1.
@@ -405,6 +411,9 @@ pub enum Helper {
     StoreExclusivePair { size: u8 },
     /// Atomic compare-and-swap (CAS): args (addr, expected, new) → old.
     CompareAndSwap { size: u8 },
+    /// LSE atomic read-modify-write (LDADD … LDUMIN, SWP): args (addr, operand) → old value.
+    /// `op`: 0 ADD, 1 CLR (bit clear), 2 EOR, 3 SET, 4 SMAX, 5 SMIN, 6 UMAX, 7 UMIN, 8 SWP.
+    AtomicRmw { op: u8, size: u8 },
 }
 
 /// One IR operation. `Value::NONE` fills unused operand slots.

@@ -63,6 +63,25 @@ pub fn condition_holds(cond: u8, nzcv: u64) -> bool {
 }
 
 /// Integer binary op at `bits` width (32 or 64); result zero-extended.
+/// CRC32B/H/W/X and CRC32CB/H/W/X: the reflected CRC over `size` bytes of `val`, least
+/// significant first, with no inversion of the accumulator (the Arm ARM's BitReverse form).
+pub fn crc32(acc: u64, val: u64, size: u8, castagnoli: bool) -> u64 {
+    let poly: u32 = if castagnoli { 0x82f6_3b78 } else { 0xedb8_8320 };
+    let mut crc = acc as u32;
+    for i in 0..size as u32 {
+        crc ^= (val >> (8 * i)) as u8 as u32;
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (poly & 0u32.wrapping_sub(crc & 1));
+        }
+    }
+    crc as u64
+}
+
+/// Called by translated code for CRC32*: `packed` = castagnoli << 8 | size.
+pub extern "C" fn crc32_helper(acc: u64, val: u64, packed: u64) -> u64 {
+    crc32(acc, val, packed as u8, packed >> 8 & 1 != 0)
+}
+
 pub fn bin(op: BinOp, a: u64, b: u64, bits: u32) -> u64 {
     let m = mask(bits);
     let (a, b) = (a & m, b & m);
@@ -103,6 +122,7 @@ pub fn bin(op: BinOp, a: u64, b: u64, bits: u32) -> u64 {
             }
         }
         BinOp::VPair => unreachable!("VPair is not a scalar op"),
+        BinOp::Crc32 { size, c } => crc32(a, b, size, c),
     };
     r & m
 }
@@ -885,6 +905,39 @@ pub fn compare_and_swap(m: &mut impl Mem, addr: u64, size: u8, expected: u64, ne
     old
 }
 
+/// LSE atomic read-modify-write: memory ← op(old, operand); returns the old value.
+pub fn atomic_rmw(m: &mut impl Mem, addr: u64, size: u8, op: u8, operand: u64) -> u64 {
+    let bits = size as u32 * 8;
+    let old = m.load(addr, size);
+    let x = operand & mask(bits);
+    let sx = |v: u64| ((v << (64 - bits)) as i64) >> (64 - bits);
+    let new = match op {
+        0 => old.wrapping_add(x),
+        1 => old & !x,
+        2 => old ^ x,
+        3 => old | x,
+        4 => {
+            if sx(old) >= sx(x) {
+                old
+            } else {
+                x
+            }
+        }
+        5 => {
+            if sx(old) <= sx(x) {
+                old
+            } else {
+                x
+            }
+        }
+        6 => old.max(x),
+        7 => old.min(x),
+        _ => x,
+    };
+    m.store(addr, size, new & mask(bits));
+    old
+}
+
 /// Direct host-memory view used by translated code's helpers.
 pub struct HostMem {
     pub base: u64,
@@ -941,7 +994,8 @@ pub unsafe extern "C" fn mem_helper(
     match packed >> 8 {
         0 => store_exclusive(&mut m, s.excl_addr, s.excl_val, a, size, b),
         1 => store_exclusive_pair(&mut m, s.excl_addr, s.excl_val, s.excl_val2, a, size, b, c),
-        _ => compare_and_swap(&mut m, a, size, b, c),
+        2 => compare_and_swap(&mut m, a, size, b, c),
+        k => atomic_rmw(&mut m, a, size, (k - 3) as u8, b),
     }
 }
 

@@ -11,4 +11,15 @@ pub use syscalls::{LinuxModel, LinuxOptions};
 /// AT_HWCAP bits egret implements (and so advertises): FP and AdvSIMD.
 pub const HWCAP_FP: u64 = 1 << 0;
 pub const HWCAP_ASIMD: u64 = 1 << 1;
-pub const HWCAP: u64 = HWCAP_FP | HWCAP_ASIMD;
+pub const HWCAP_CRC32: u64 = 1 << 7;
+pub const HWCAP_ATOMICS: u64 = 1 << 8;
+pub const HWCAP_LRCPC: u64 = 1 << 15;
+pub const HWCAP_ILRCPC: u64 = 1 << 26;
+pub const HWCAP_FLAGM: u64 = 1 << 27;
+/// AT_HWCAP: the optional features egret implements and has passed random differential
+/// testing against qemu-aarch64 (`egret isa --random`).
+pub const HWCAP: u64 =
+    HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_LRCPC | HWCAP_ILRCPC | HWCAP_FLAGM;
+pub const HWCAP2_FLAGM2: u64 = 1 << 7;
+/// AT_HWCAP2.
+pub const HWCAP2: u64 = HWCAP2_FLAGM2;

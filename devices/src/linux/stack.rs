@@ -85,7 +85,7 @@ pub fn build(
         (AT_GID, gid as u64),
         (AT_EGID, egid as u64),
         (AT_HWCAP, super::HWCAP),
-        (AT_HWCAP2, 0),
+        (AT_HWCAP2, super::HWCAP2),
         (AT_CLKTCK, 100),
         (AT_SECURE, 0),
         (AT_RANDOM, random_addr),

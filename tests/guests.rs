@@ -105,14 +105,14 @@ fn check(case: &str, got: &Run, want_stdout: &[u8], want_status: i32) -> Option<
         return Some(format!("{case}: egret panicked:\n{}", got.stderr));
     }
     if case == "unimpl" {
-        // The guest runs an instruction egret does not implement (SHA256H): everything it
+        // The guest runs an instruction egret does not implement (SM3PARTW1): everything it
         // printed before must match the oracle, then egret stops with its distinct error.
         let ok = got.status == 125
             && !got.stdout.is_empty()
             && want_stdout.starts_with(&got.stdout)
             && got
                 .stderr
-                .contains("egret: unimplemented A64 instruction 0x5e024020 (sha256h");
+                .contains("egret: unimplemented A64 instruction 0xce60c020 (sm3partw1");
         return (!ok).then(|| format!("{case}: status {} stderr {:?}", got.status, got.stderr));
     }
     if got.stdout != want_stdout || got.status != want_status {

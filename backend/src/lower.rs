@@ -797,6 +797,19 @@ impl Lower<'_, '_> {
                             l.fcvt_helper(2, RoundMode::Nearest, false, sty, av, ty)
                         })
                     }
+                    CvtOp::FixToF { signed, fbits } => self.fp_env_call(|l| {
+                        l.fcvt_helper(
+                            1 | (fbits as u64) << 8,
+                            RoundMode::Nearest,
+                            signed,
+                            sty,
+                            av,
+                            ty,
+                        )
+                    }),
+                    CvtOp::FToFix { signed, fbits } => self.fp_env_call(|l| {
+                        l.fcvt_helper((fbits as u64) << 8, RoundMode::Zero, signed, sty, av, ty)
+                    }),
                     CvtOp::SToF | CvtOp::UToF => {
                         let signed = op == CvtOp::SToF;
                         let r = if signed {

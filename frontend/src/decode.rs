@@ -96,7 +96,7 @@ table! {
         ("FMUL/FDIV/FADD/FSUB/FMAX/FMIN/FNMUL (2 source)", "00011110tt1mmmmmoooo10nnnnnddddd", fp::fp_dp2),
         ("FCSEL", "00011110tt1mmmmmcccc11nnnnnddddd", fp::fp_csel),
         ("FMADD/FMSUB/FNMADD/FNMSUB", "00011111ttommmmmpaaaaannnnnddddd", fp::fp_dp3),
-        ("SCVTF/UCVTF/FCVTZS/FCVTZU (FP<->fixed-point)", "z0011110tt0rrooossssssnnnnnddddd", not_implemented),
+        ("SCVTF/UCVTF/FCVTZS/FCVTZU (FP<->fixed-point)", "z0011110tt0rrooossssssnnnnnddddd", fp::fp_fixed),
     ]
     "Data processing -- AdvSIMD": [
         ("DUP/INS/UMOV/SMOV (copy)", "0qo01110000iiiii0oooo1nnnnnddddd", simd::copy),
@@ -122,13 +122,13 @@ table! {
         ("AdvSIMD three same (FP16)", "0qu01110a10mmmmm00ooo1nnnnnddddd", not_implemented),
         ("AdvSIMD two-register misc (FP16)", "0qu01110a111100ooooo10nnnnnddddd", not_implemented),
         ("AdvSIMD three-register extension (SDOT/UDOT, SQRDMLAH, FCMLA, FCADD)", "0qu01110ss0mmmmm1oooo1nnnnnddddd", not_implemented),
-        ("AES (AESE/AESD/AESMC/AESIMC)", "01001110ss10100ooooo10nnnnnddddd", not_implemented),
-        ("SHA1/SHA256 (three-register)", "01011110ss0mmmmm0ooo00nnnnnddddd", not_implemented),
-        ("SHA1/SHA256 (two-register)", "01011110ss10100ooooo10nnnnnddddd", not_implemented),
-        ("SHA512H/SHA512H2/SHA512SU1/RAX1 (three-register)", "11001110011mmmmm1o00oonnnnnddddd", not_implemented),
-        ("SHA512 (two-register)", "110011101100000010000onnnnnddddd", not_implemented),
-        ("EOR3/BCAX (SHA3 four-register)", "110011100oommmmm0aaaaannnnnddddd", not_implemented),
-        ("XAR (SHA3)", "11001110100mmmmmiiiiiinnnnnddddd", not_implemented),
+        ("AES (AESE/AESD/AESMC/AESIMC)", "01001110ss10100ooooo10nnnnnddddd", simd::crypto_aes),
+        ("SHA1/SHA256 (three-register)", "01011110ss0mmmmm0ooo00nnnnnddddd", simd::crypto_sha_3reg),
+        ("SHA1/SHA256 (two-register)", "01011110ss10100ooooo10nnnnnddddd", simd::crypto_sha_2reg),
+        ("SHA512H/SHA512H2/SHA512SU1/RAX1 (three-register)", "11001110011mmmmm1o00oonnnnnddddd", simd::crypto_sha512_3reg),
+        ("SHA512 (two-register)", "110011101100000010000onnnnnddddd", simd::crypto_sha512_2reg),
+        ("EOR3/BCAX (SHA3 four-register)", "110011100oommmmm0aaaaannnnnddddd", simd::crypto_4reg),
+        ("XAR (SHA3)", "11001110100mmmmmiiiiiinnnnnddddd", simd::crypto_xar),
     ]
 }
 

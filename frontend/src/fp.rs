@@ -22,6 +22,43 @@ fn rmode(r: u32) -> RoundMode {
     }
 }
 
+/// SCVTF/UCVTF/FCVTZS/FCVTZU (fixed-point): conversions with `64 - scale` fraction bits.
+pub(crate) fn fp_fixed(c: &mut Ctx, w: u32) -> Flow {
+    let sf = bit(w, 31);
+    let (rmode, opcode) = (bits(w, 20, 19), bits(w, 18, 16));
+    let scale = bits(w, 15, 10);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if bit(w, 29) || (!sf && scale < 32) {
+        return c.undefined();
+    }
+    let Some(ft) = fty(w) else {
+        return unsupported(c);
+    };
+    let fbits = (64 - scale) as u8;
+    match (rmode, opcode) {
+        (0, 2) | (0, 3) => {
+            let x = c.xr(rn, sf);
+            let op = CvtOp::FixToF {
+                signed: opcode == 2,
+                fbits,
+            };
+            let f = c.b.cvt(op, x, ft);
+            c.vw_scalar(rd, f);
+        }
+        (3, 0) | (3, 1) => {
+            let f = c.fr(rn, ft);
+            let op = CvtOp::FToFix {
+                signed: opcode == 0,
+                fbits,
+            };
+            let x = c.b.cvt(op, f, Ctx::ty(sf));
+            c.xw(rd, x);
+        }
+        _ => return c.undefined(),
+    }
+    Flow::Next
+}
+
 pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
     let sf = bit(w, 31);
     if bit(w, 29) {

@@ -316,13 +316,16 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
     let size = bits(w, 23, 22);
     let opcode = bits(w, 15, 12);
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if opcode == 14 && !u && (size == 0 || size == 3) {
+        // PMULL/PMULL2: 8-bit elements, or one 64-bit element (FEAT_PMULL)
+        let n = c.vr(rn);
+        let m = c.vr(rm);
+        let r = c.v2(VecOp::Pmull, 8 << size, q as u32, n, m);
+        c.vw(rd, r);
+        return Flow::Next;
+    }
     if size == 3 {
-        // PMULL/PMULL2 with 64-bit elements (FEAT_PMULL) is the only size-3 form
-        return if opcode == 14 && !u {
-            unsupported(c)
-        } else {
-            c.undefined()
-        };
+        return c.undefined();
     }
     let esize = 8u32 << size;
     let mut n = c.vr(rn);
@@ -835,5 +838,153 @@ pub(crate) fn dup_scalar(c: &mut Ctx, w: u32) -> Flow {
         lo = c.bin(BinOp::And, lo, m);
     }
     c.vw_scalar(rd, lo);
+    Flow::Next
+}
+
+/// AESE, AESD, AESMC, AESIMC.
+pub(crate) fn crypto_aes(c: &mut Ctx, w: u32) -> Flow {
+    let (size, opcode) = (bits(w, 23, 22), bits(w, 16, 12));
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if size != 0 {
+        return c.undefined();
+    }
+    let n = c.vr(rn);
+    let r = match opcode {
+        4 | 5 => {
+            let d = c.vr(rd);
+            c.v2(
+                if opcode == 4 {
+                    VecOp::AesE
+                } else {
+                    VecOp::AesD
+                },
+                8,
+                0,
+                d,
+                n,
+            )
+        }
+        6 => c.v1(VecOp::AesMc, 8, 0, n),
+        7 => c.v1(VecOp::AesImc, 8, 0, n),
+        _ => return c.undefined(),
+    };
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// SHA1C/P/M, SHA1SU0, SHA256H/H2, SHA256SU1 (three registers).
+pub(crate) fn crypto_sha_3reg(c: &mut Ctx, w: u32) -> Flow {
+    let (size, opcode) = (bits(w, 23, 22), bits(w, 14, 12));
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if size != 0 {
+        return c.undefined();
+    }
+    let op = match opcode {
+        0 => VecOp::Sha1C,
+        1 => VecOp::Sha1P,
+        2 => VecOp::Sha1M,
+        3 => VecOp::Sha1Su0,
+        4 => VecOp::Sha256H,
+        5 => VecOp::Sha256H2,
+        6 => VecOp::Sha256Su1,
+        _ => return c.undefined(),
+    };
+    let d = c.vr(rd);
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.b.vec(op, 32, 0, d, n, m);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// SHA1H, SHA1SU1, SHA256SU0 (two registers).
+pub(crate) fn crypto_sha_2reg(c: &mut Ctx, w: u32) -> Flow {
+    let (size, opcode) = (bits(w, 23, 22), bits(w, 16, 12));
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if size != 0 {
+        return c.undefined();
+    }
+    let n = c.vr(rn);
+    let r = match opcode {
+        0 => c.v1(VecOp::Sha1H, 32, 0, n),
+        1 | 2 => {
+            let d = c.vr(rd);
+            let op = if opcode == 1 {
+                VecOp::Sha1Su1
+            } else {
+                VecOp::Sha256Su0
+            };
+            c.v2(op, 32, 0, d, n)
+        }
+        _ => return c.undefined(),
+    };
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// SHA512H, SHA512H2, SHA512SU1, RAX1 (SM3 forms are not implemented).
+pub(crate) fn crypto_sha512_3reg(c: &mut Ctx, w: u32) -> Flow {
+    let (o, opcode) = (bit(w, 14), bits(w, 11, 10));
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if o {
+        return unsupported(c);
+    }
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = match opcode {
+        3 => c.v2(VecOp::Rax1, 64, 0, n, m),
+        _ => {
+            let d = c.vr(rd);
+            let op = [VecOp::Sha512H, VecOp::Sha512H2, VecOp::Sha512Su1][opcode as usize];
+            c.b.vec(op, 64, 0, d, n, m)
+        }
+    };
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// SHA512SU0 (SM4E is not implemented).
+pub(crate) fn crypto_sha512_2reg(c: &mut Ctx, w: u32) -> Flow {
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if bits(w, 11, 10) != 0 {
+        return unsupported(c);
+    }
+    let d = c.vr(rd);
+    let n = c.vr(rn);
+    let r = c.v2(VecOp::Sha512Su0, 64, 0, d, n);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// EOR3 and BCAX (SHA3); SM3SS1 is not implemented.
+pub(crate) fn crypto_4reg(c: &mut Ctx, w: u32) -> Flow {
+    let op0 = bits(w, 22, 21);
+    let (rm, ra, rn, rd) = (
+        bits(w, 20, 16),
+        bits(w, 14, 10),
+        bits(w, 9, 5),
+        bits(w, 4, 0),
+    );
+    let op = match op0 {
+        0 => VecOp::Eor3,
+        1 => VecOp::Bcax,
+        _ => return unsupported(c),
+    };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let a = c.vr(ra);
+    let r = c.b.vec(op, 64, 0, n, m, a);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// XAR.
+pub(crate) fn crypto_xar(c: &mut Ctx, w: u32) -> Flow {
+    let imm6 = bits(w, 15, 10);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.v2(VecOp::Xar, 64, imm6, n, m);
+    c.vw(rd, r);
     Flow::Next
 }

@@ -4,7 +4,7 @@
 use crate::block::{Block, Exit};
 use crate::op::*;
 use crate::sem::{self, Mem};
-use crate::softfp::Env;
+use crate::softfp::{self, Env};
 use crate::state::{exit_code, CpuState};
 
 /// Runs `block` on `cpu`, reading and writing guest memory through `mem`.
@@ -118,6 +118,12 @@ pub fn run_block(block: &Block, cpu: &mut CpuState, mem: &mut impl Mem) -> u64 {
                     CvtOp::UToF => sem::int_to_fp(e, x, inb, false, bits),
                     CvtOp::FToS(m) => sem::fp_to_int(e, x, inb, m, true, bits),
                     CvtOp::FToU(m) => sem::fp_to_int(e, x, inb, m, false, bits),
+                    CvtOp::FixToF { signed, fbits } => {
+                        softfp::from_int(e, x, inb, signed, bits, fbits as u32)
+                    }
+                    CvtOp::FToFix { signed, fbits } => {
+                        softfp::to_int(e, x, inb, RoundMode::Zero, signed, bits, fbits as u32)
+                    }
                 };
                 cpu.fpsr |= env.flags;
                 r as u128

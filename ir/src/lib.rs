@@ -5,6 +5,7 @@
 //! the reference interpreter that gives every op its meaning; the backend must agree with it.
 
 pub mod block;
+pub mod crypto;
 pub mod interp;
 pub mod op;
 pub mod print;

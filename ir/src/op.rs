@@ -266,6 +266,16 @@ pub enum CvtOp {
     /// FP → signed / unsigned integer, saturating, NaN → 0.
     FToS(RoundMode),
     FToU(RoundMode),
+    /// Fixed-point with `fbits` fraction bits → FP (SCVTF/UCVTF, fixed-point form).
+    FixToF {
+        signed: bool,
+        fbits: u8,
+    },
+    /// FP → fixed-point with `fbits` fraction bits, rounding toward zero (FCVTZS/FCVTZU).
+    FToFix {
+        signed: bool,
+        fbits: u8,
+    },
 }
 
 /// AdvSIMD ops on V128 values, element size in bits given beside. Semantics in `sem::vec`.
@@ -375,6 +385,33 @@ pub enum VecOp {
     UAddlv,
     /// Unsigned/signed add long pairwise (UADDLP).
     UAddlp,
+    /// Cryptographic extension (`ir::crypto`): AES rounds (a = state, b = key), SHA1 hash
+    /// rounds (a = abcd, b = e, c = w+k), SHA256/SHA512 rounds and schedule updates (a = the
+    /// destination's old value), SHA3 (EOR3/BCAX: a ^ (b | c forms); RAX1; XAR with `imm`
+    /// the rotation), PMULL with 8- or 64-bit elements (`imm` = 1: the upper halves).
+    AesE,
+    AesD,
+    AesMc,
+    AesImc,
+    Sha1C,
+    Sha1P,
+    Sha1M,
+    Sha1H,
+    Sha1Su0,
+    Sha1Su1,
+    Sha256H,
+    Sha256H2,
+    Sha256Su0,
+    Sha256Su1,
+    Sha512H,
+    Sha512H2,
+    Sha512Su0,
+    Sha512Su1,
+    Eor3,
+    Bcax,
+    Rax1,
+    Xar,
+    Pmull,
 }
 
 impl VecOp {

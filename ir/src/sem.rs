@@ -1,6 +1,7 @@
 //! Semantics shared by both engines: flag computation, A64 arithmetic corner cases,
 //! floating-point NaN rules, vector ops and memory helpers. Names follow the Arm ARM pseudocode.
 
+use crate::crypto;
 use crate::op::{BinOp, FpOp, RoundMode, UnOp, VecOp};
 use crate::softfp::{self, Env, LaneCmp};
 
@@ -585,6 +586,29 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             set_lane(&mut r, e, dst, lane(b, e, src));
             r
         }
+        VecOp::AesE => crypto::aese(a, b),
+        VecOp::AesD => crypto::aesd(a, b),
+        VecOp::AesMc => crypto::aesmc(a),
+        VecOp::AesImc => crypto::aesimc(a),
+        VecOp::Sha1C => crypto::sha1_hash(0, a, b, c),
+        VecOp::Sha1P => crypto::sha1_hash(1, a, b, c),
+        VecOp::Sha1M => crypto::sha1_hash(2, a, b, c),
+        VecOp::Sha1H => crypto::sha1h(a),
+        VecOp::Sha1Su0 => crypto::sha1su0(a, b, c),
+        VecOp::Sha1Su1 => crypto::sha1su1(a, b),
+        VecOp::Sha256H => crypto::sha256h(a, b, c),
+        VecOp::Sha256H2 => crypto::sha256h2(a, b, c),
+        VecOp::Sha256Su0 => crypto::sha256su0(a, b),
+        VecOp::Sha256Su1 => crypto::sha256su1(a, b, c),
+        VecOp::Sha512H => crypto::sha512h(a, b, c),
+        VecOp::Sha512H2 => crypto::sha512h2(a, b, c),
+        VecOp::Sha512Su0 => crypto::sha512su0(a, b),
+        VecOp::Sha512Su1 => crypto::sha512su1(a, b, c),
+        VecOp::Eor3 => a ^ b ^ c,
+        VecOp::Bcax => a ^ (b & !c),
+        VecOp::Rax1 => crypto::rax1(a, b),
+        VecOp::Xar => crypto::xar(a, b, imm as u32),
+        VecOp::Pmull => crypto::pmull(a, b, e, imm == 1),
         VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
         VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
         VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
@@ -720,6 +744,29 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::SMull,
     VecOp::UAddlv,
     VecOp::UAddlp,
+    VecOp::AesE,
+    VecOp::AesD,
+    VecOp::AesMc,
+    VecOp::AesImc,
+    VecOp::Sha1C,
+    VecOp::Sha1P,
+    VecOp::Sha1M,
+    VecOp::Sha1H,
+    VecOp::Sha1Su0,
+    VecOp::Sha1Su1,
+    VecOp::Sha256H,
+    VecOp::Sha256H2,
+    VecOp::Sha256Su0,
+    VecOp::Sha256Su1,
+    VecOp::Sha512H,
+    VecOp::Sha512H2,
+    VecOp::Sha512Su0,
+    VecOp::Sha512Su1,
+    VecOp::Eor3,
+    VecOp::Bcax,
+    VecOp::Rax1,
+    VecOp::Xar,
+    VecOp::Pmull,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {
@@ -804,7 +851,7 @@ pub fn fp_index(op: FpOp) -> usize {
         .expect("every FpOp is listed in FP_OPS")
 }
 
-/// Called by translated code for conversions: `packed` = kind << 24 | round mode << 16 |
+/// Called by translated code for conversions: `packed` = fbits << 32 | kind << 24 | round mode << 16 |
 /// signed << 15 | in_bits << 8 | out_bits, kind 0 = FP→int, 1 = int→FP, 2 = FP→FP. Runs under
 /// `state.fpcr`, ORs the flags into `state.fpsr`.
 ///
@@ -820,9 +867,10 @@ pub unsafe extern "C" fn fcvt_helper(state: *mut crate::CpuState, packed: u64, a
         (packed >> 8) as u32 & 0x7f,
         (packed & 0xff) as u32,
     );
-    let r = match packed >> 24 {
-        0 => fp_to_int(&mut env, a, in_bits, mode, signed, out_bits),
-        1 => int_to_fp(&mut env, a, in_bits, signed, out_bits),
+    let fbits = (packed >> 32) as u32 & 0x7f;
+    let r = match packed >> 24 & 0xff {
+        0 => softfp::to_int(&mut env, a, in_bits, mode, signed, out_bits, fbits),
+        1 => softfp::from_int(&mut env, a, in_bits, signed, out_bits, fbits),
         _ => fp_to_fp(&mut env, a, in_bits),
     };
     s.fpsr |= env.flags;

@@ -69,8 +69,12 @@ pub fn verify(block: &Block) -> Result<(), VerifyError> {
             }
             Op::Cvt(op, a) => match op {
                 CvtOp::FToF => t(a).is_float() && inst.ty.is_float() && t(a) != inst.ty,
-                CvtOp::SToF | CvtOp::UToF => t(a).is_int() && inst.ty.is_float(),
-                CvtOp::FToS(_) | CvtOp::FToU(_) => t(a).is_float() && inst.ty.is_int(),
+                CvtOp::SToF | CvtOp::UToF | CvtOp::FixToF { .. } => {
+                    t(a).is_int() && inst.ty.is_float()
+                }
+                CvtOp::FToS(_) | CvtOp::FToU(_) | CvtOp::FToFix { .. } => {
+                    t(a).is_float() && inst.ty.is_int()
+                }
             },
             Op::Vec { args, .. } => {
                 args.iter().all(|&a| a == Value::NONE || t(a) == Type::V128)

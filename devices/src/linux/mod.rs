@@ -11,9 +11,15 @@ pub use syscalls::{LinuxModel, LinuxOptions};
 /// AT_HWCAP bits egret implements (and so advertises): FP and AdvSIMD.
 pub const HWCAP_FP: u64 = 1 << 0;
 pub const HWCAP_ASIMD: u64 = 1 << 1;
+pub const HWCAP_AES: u64 = 1 << 3;
+pub const HWCAP_PMULL: u64 = 1 << 4;
+pub const HWCAP_SHA1: u64 = 1 << 5;
+pub const HWCAP_SHA2: u64 = 1 << 6;
 pub const HWCAP_CRC32: u64 = 1 << 7;
 pub const HWCAP_ATOMICS: u64 = 1 << 8;
 pub const HWCAP_LRCPC: u64 = 1 << 15;
+pub const HWCAP_SHA3: u64 = 1 << 17;
+pub const HWCAP_SHA512: u64 = 1 << 21;
 pub const HWCAP_ILRCPC: u64 = 1 << 26;
 pub const HWCAP_FLAGM: u64 = 1 << 27;
 /// AT_HWCAP: the optional features egret implements and has passed random differential

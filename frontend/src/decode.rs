@@ -115,7 +115,7 @@ table! {
         ("AdvSIMD scalar three same (64-bit)", "01u11110111mmmmmooooo1nnnnnddddd", simd::scalar_three_same),
         ("AdvSIMD scalar shift by immediate", "01u111110hhhhbbbooooo1nnnnnddddd", simd::scalar_shift_imm),
         ("AdvSIMD scalar two-register misc", "01u11110ss10000ooooo10nnnnnddddd", simd::scalar_two_misc),
-        ("AdvSIMD scalar three same", "01u11110ss1mmmmmooooo1nnnnnddddd", not_implemented),
+        ("AdvSIMD scalar three same", "01u11110ss1mmmmmooooo1nnnnnddddd", simd::scalar_three_same_lanes),
         ("AdvSIMD scalar three different", "01u11110ss1mmmmmoooo00nnnnnddddd", not_implemented),
         ("AdvSIMD scalar pairwise", "01u11110ss11000ooooo10nnnnnddddd", not_implemented),
         ("AdvSIMD scalar x indexed element", "01u11111ssLMmmmmoooo_0nnnnnddddd", not_implemented),

@@ -279,6 +279,53 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
             )
         }
         (8, _) => c.v2(if u { VecOp::UShl } else { VecOp::SShl }, esize, 0, n, m),
+        (0 | 2 | 4 | 14, _) if size < 3 => {
+            let op = match (opcode, u) {
+                (0, false) => VecOp::SHAdd,
+                (0, true) => VecOp::UHAdd,
+                (2, false) => VecOp::SRHAdd,
+                (2, true) => VecOp::URHAdd,
+                (4, false) => VecOp::SHSub,
+                (4, true) => VecOp::UHSub,
+                (14, false) => VecOp::SAbd,
+                _ => VecOp::UAbd,
+            };
+            c.v2(op, esize, half, n, m)
+        }
+        (15, _) if size < 3 => {
+            let d = c.vr(rd);
+            let op = if u { VecOp::UAba } else { VecOp::SAba };
+            c.b.vec(op, esize as u8, half as u8, d, n, m)
+        }
+        (1, false) => c.v2(VecOp::SQAdd, esize, half, n, m),
+        (5, false) => c.v2(VecOp::SQSub, esize, half, n, m),
+        (9..=11, _) => {
+            let op = match (opcode, u) {
+                (9, false) => VecOp::SQShl,
+                (9, true) => VecOp::UQShl,
+                (10, false) => VecOp::SRShl,
+                (10, true) => VecOp::URShl,
+                (11, false) => VecOp::SQRShl,
+                _ => VecOp::UQRShl,
+            };
+            c.v2(op, esize, half, n, m)
+        }
+        (22, _) if size == 1 || size == 2 => {
+            let op = if u { VecOp::SQRDMulH } else { VecOp::SQDMulH };
+            c.v2(op, esize, half, n, m)
+        }
+        (19, true) if size == 0 => c.v2(VecOp::PMul, 8, half, n, m),
+        (24, false) => c.v2(pick(VecOp::FMaxNm, VecOp::FMinNm), fesize, half, n, m),
+        (24, true) => c.v2(pick(VecOp::FMaxNmP, VecOp::FMinNmP), fesize, half, n, m),
+        (25, false) if size >> 1 == 1 => {
+            let d = c.vr(rd);
+            c.b.vec(VecOp::FMls, fesize as u8, half as u8, d, n, m)
+        }
+        (26, true) => c.v2(pick(VecOp::FAddP, VecOp::FAbd), fesize, half, n, m),
+        (27, false) if size >> 1 == 0 => c.v2(VecOp::FMulX, fesize, half, n, m),
+        (29, true) => c.v2(pick(VecOp::FAcGe, VecOp::FAcGt), fesize, half, n, m),
+        (30, true) => c.v2(pick(VecOp::FMaxP, VecOp::FMinP), fesize, half, n, m),
+        (31, false) => c.v2(pick(VecOp::FRecpS, VecOp::FRSqrtS), fesize, half, n, m),
         (1 | 5, true) => {
             let (sat, plain) = if opcode == 1 {
                 (VecOp::UQAdd, VecOp::Add)
@@ -646,7 +693,7 @@ pub(crate) fn scalar_three_same(c: &mut Ctx, w: u32) -> Flow {
             let t = c.b.cmp(CmpOp::Ule, b, a);
             mask_of(c, t)
         }
-        _ => return unsupported(c),
+        _ => return scalar_three_same_lanes(c, w),
     };
     c.vw_scalar(rd, r);
     Flow::Next
@@ -985,6 +1032,63 @@ pub(crate) fn crypto_xar(c: &mut Ctx, w: u32) -> Flow {
     let n = c.vr(rn);
     let m = c.vr(rm);
     let r = c.v2(VecOp::Xar, 64, imm6, n, m);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar three same, every size: the saturating ops, shifts by register, doubling
+/// multiply high and the FP ones, computed on element 0 (`imm` = 2) with the rest zeroed.
+pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 15, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let esize = 8u32 << size;
+    let fesize = if size & 1 == 1 { 64 } else { 32 };
+    let a_bit = size >> 1 == 1;
+    let op = match (opcode, u) {
+        (1, false) => VecOp::SQAdd,
+        (1, true) => VecOp::UQAddQ,
+        (5, false) => VecOp::SQSub,
+        (5, true) => VecOp::UQSubQ,
+        (9, false) => VecOp::SQShl,
+        (9, true) => VecOp::UQShl,
+        (10, false) if size == 3 => VecOp::SRShl,
+        (10, true) if size == 3 => VecOp::URShl,
+        (11, false) => VecOp::SQRShl,
+        (11, true) => VecOp::UQRShl,
+        (22, false) if size == 1 || size == 2 => VecOp::SQDMulH,
+        (22, true) if size == 1 || size == 2 => VecOp::SQRDMulH,
+        (27, false) if !a_bit => VecOp::FMulX,
+        (28, false) if !a_bit => VecOp::FCmEq,
+        (28, true) => {
+            if a_bit {
+                VecOp::FCmGt
+            } else {
+                VecOp::FCmGe
+            }
+        }
+        (29, true) => {
+            if a_bit {
+                VecOp::FAcGt
+            } else {
+                VecOp::FAcGe
+            }
+        }
+        (26, true) if a_bit => VecOp::FAbd,
+        (31, false) => {
+            if a_bit {
+                VecOp::FRSqrtS
+            } else {
+                VecOp::FRecpS
+            }
+        }
+        _ => return unsupported(c),
+    };
+    let e = if opcode >= 24 { fesize } else { esize };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.v2(op, e, 2, n, m);
     c.vw(rd, r);
     Flow::Next
 }

@@ -412,15 +412,84 @@ pub enum VecOp {
     Rax1,
     Xar,
     Pmull,
+    /// Three-same integer ops: halving add/sub (`imm` = 1: 64-bit form, as for every op
+    /// below), saturating add/sub (set FPSR.QC), absolute difference (and accumulate, a + |b-c|),
+    /// shifts by a signed register amount (rounding, saturating), doubling multiply high, PMUL.
+    SHAdd,
+    UHAdd,
+    SRHAdd,
+    URHAdd,
+    SHSub,
+    UHSub,
+    SQAdd,
+    SQSub,
+    /// Unsigned saturating add/sub that set FPSR.QC themselves (the scalar forms; the vector
+    /// forms use `UQAdd`/`UQSub`, which the JIT inlines, and compute QC in the frontend).
+    UQAddQ,
+    UQSubQ,
+    SAbd,
+    UAbd,
+    SAba,
+    UAba,
+    SRShl,
+    URShl,
+    SQShl,
+    UQShl,
+    SQRShl,
+    UQRShl,
+    SQDMulH,
+    SQRDMulH,
+    PMul,
+    /// Three-same FP ops: max/min number (and pairwise), FADDP, FABD, FMULX, absolute compares,
+    /// pairwise max/min, reciprocal (square root) steps, fused multiply-subtract (a - b*c).
+    FMaxNm,
+    FMinNm,
+    FMaxNmP,
+    FMinNmP,
+    FAddP,
+    FAbd,
+    FMulX,
+    FAcGe,
+    FAcGt,
+    FMaxP,
+    FMinP,
+    FRecpS,
+    FRSqrtS,
+    FMls,
 }
 
 impl VecOp {
-    /// Whether the op has FP lanes (reads FPCR, raises FPSR flags).
+    /// Whether the op reads FPCR or sets FPSR bits (FP lanes; saturation sets QC).
     pub fn is_fp(self) -> bool {
         use VecOp::*;
         matches!(
             self,
-            FAdd | FSub
+            SQAdd
+                | SQSub
+                | UQAddQ
+                | UQSubQ
+                | SQShl
+                | UQShl
+                | SQRShl
+                | UQRShl
+                | SQDMulH
+                | SQRDMulH
+                | FMaxNm
+                | FMinNm
+                | FMaxNmP
+                | FMinNmP
+                | FAddP
+                | FAbd
+                | FMulX
+                | FAcGe
+                | FAcGt
+                | FMaxP
+                | FMinP
+                | FRecpS
+                | FRSqrtS
+                | FMls
+                | FAdd
+                | FSub
                 | FMul
                 | FDiv
                 | FMax

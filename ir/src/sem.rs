@@ -301,7 +301,100 @@ fn map2(a: u128, b: u128, esize: u32, f: impl Fn(u64, u64) -> u64) -> u128 {
     r
 }
 
-/// An FP op on each lane (only the low 64 bits when `imm` = 1), lanes in order so that the
+/// FPSR.QC, the cumulative saturation flag.
+pub const QC: u64 = 1 << 27;
+
+/// A lane as a signed or unsigned integer.
+fn ext(x: u64, e: u32, signed: bool) -> i128 {
+    if signed {
+        sx(x, e) as i128
+    } else {
+        (x & mask(e)) as i128
+    }
+}
+
+/// Saturates `v` to the signed or unsigned range of `e` bits, setting QC when it had to.
+fn sat(env: &mut Env, v: i128, e: u32, signed: bool) -> u64 {
+    let (lo, hi) = if signed {
+        (-(1i128 << (e - 1)), (1i128 << (e - 1)) - 1)
+    } else {
+        (0, (1i128 << e) - 1)
+    };
+    let c = v.clamp(lo, hi);
+    if c != v {
+        env.flags |= QC;
+    }
+    c as u64 & mask(e)
+}
+
+/// SSHL/USHL family with a signed shift amount: left for positive, right (rounding if
+/// `round`) for negative; saturating forms clamp and set QC.
+fn shift_reg(
+    env: &mut Env,
+    v: i128,
+    sh: i32,
+    e: u32,
+    signed: bool,
+    round: bool,
+    saturate: bool,
+) -> u64 {
+    let r = if sh >= 0 {
+        if v == 0 {
+            0
+        } else if sh as u32 >= e {
+            if saturate {
+                return sat(
+                    env,
+                    if v < 0 { -(1i128 << 100) } else { 1i128 << 100 },
+                    e,
+                    signed,
+                );
+            }
+            0
+        } else {
+            v << sh
+        }
+    } else {
+        let n = (-sh) as u32;
+        if round {
+            if n > e + 1 {
+                0
+            } else {
+                (v + (1i128 << (n - 1))) >> n
+            }
+        } else {
+            v >> n.min(127)
+        }
+    };
+    if saturate {
+        sat(env, r, e, signed)
+    } else {
+        r as u64 & mask(e)
+    }
+}
+
+/// An FP op on adjacent pairs of the concatenation b:a (64-bit form: `half`).
+fn fpairwise(
+    env: &mut Env,
+    a: u128,
+    b: u128,
+    esize: u32,
+    half: bool,
+    f: impl Fn(&mut Env, u64, u64) -> u64,
+) -> u128 {
+    let n = if half { 64 / esize } else { 128 / esize };
+    let mut r = 0u128;
+    for i in 0..n {
+        let src = if i < n / 2 { a } else { b };
+        let j = (i % (n / 2)) * 2;
+        let x = f(env, lane(src, esize, j), lane(src, esize, j + 1));
+        set_lane(&mut r, esize, i, x);
+    }
+    r
+}
+
+/// An FP op on each lane (only the low 64 bits when `imm` = 1, only element 0 when `imm` = 2,
+/// the rest zero), lanes in order so that the
 /// flags are raised as the architecture's element loop raises them.
 fn fmap(
     env: &mut Env,
@@ -312,7 +405,12 @@ fn fmap(
     imm: u8,
     f: impl Fn(&mut Env, u64, u64, u64) -> u64,
 ) -> u128 {
-    let n = if imm == 1 { 64 / esize } else { 128 / esize };
+    // imm = 1: the 64-bit vector form; imm = 2: the scalar form (element 0 only)
+    let n = match imm {
+        1 => 64 / esize,
+        2 => 1,
+        _ => 128 / esize,
+    };
     let mut r = 0u128;
     for i in 0..n {
         let x = f(env, lane(a, esize, i), lane(b, esize, i), lane(c, esize, i));
@@ -609,6 +707,129 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
         VecOp::Rax1 => crypto::rax1(a, b),
         VecOp::Xar => crypto::xar(a, b, imm as u32),
         VecOp::Pmull => crypto::pmull(a, b, e, imm == 1),
+        VecOp::SHAdd | VecOp::UHAdd | VecOp::SRHAdd | VecOp::URHAdd => {
+            let signed = matches!(op, VecOp::SHAdd | VecOp::SRHAdd);
+            let round = matches!(op, VecOp::SRHAdd | VecOp::URHAdd) as i128;
+            fmap(env, a, b, 0, e, imm, |_, x, y, _| {
+                ((ext(x, e, signed) + ext(y, e, signed) + round) >> 1) as u64 & m
+            })
+        }
+        VecOp::SHSub | VecOp::UHSub => {
+            let signed = op == VecOp::SHSub;
+            fmap(env, a, b, 0, e, imm, |_, x, y, _| {
+                ((ext(x, e, signed) - ext(y, e, signed)) >> 1) as u64 & m
+            })
+        }
+        VecOp::SQAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            sat(v, ext(x, e, true) + ext(y, e, true), e, true)
+        }),
+        VecOp::SQSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            sat(v, ext(x, e, true) - ext(y, e, true), e, true)
+        }),
+        VecOp::UQAddQ => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            sat(v, ext(x, e, false) + ext(y, e, false), e, false)
+        }),
+        VecOp::UQSubQ => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            sat(v, ext(x, e, false) - ext(y, e, false), e, false)
+        }),
+        VecOp::SAbd | VecOp::UAbd => {
+            let signed = op == VecOp::SAbd;
+            fmap(env, a, b, 0, e, imm, |_, x, y, _| {
+                (ext(x, e, signed) - ext(y, e, signed)).unsigned_abs() as u64 & m
+            })
+        }
+        VecOp::SAba | VecOp::UAba => {
+            let signed = op == VecOp::SAba;
+            fmap(env, a, b, c, e, imm, |_, acc, x, y| {
+                let d = (ext(x, e, signed) - ext(y, e, signed)).unsigned_abs() as u64;
+                acc.wrapping_add(d) & m
+            })
+        }
+        VecOp::SRShl
+        | VecOp::URShl
+        | VecOp::SQShl
+        | VecOp::UQShl
+        | VecOp::SQRShl
+        | VecOp::UQRShl => {
+            let signed = matches!(op, VecOp::SRShl | VecOp::SQShl | VecOp::SQRShl);
+            let round = matches!(
+                op,
+                VecOp::SRShl | VecOp::URShl | VecOp::SQRShl | VecOp::UQRShl
+            );
+            let saturate = matches!(
+                op,
+                VecOp::SQShl | VecOp::UQShl | VecOp::SQRShl | VecOp::UQRShl
+            );
+            fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+                shift_reg(
+                    v,
+                    ext(x, e, signed),
+                    y as u8 as i8 as i32,
+                    e,
+                    signed,
+                    round,
+                    saturate,
+                )
+            })
+        }
+        VecOp::SQDMulH | VecOp::SQRDMulH => {
+            let round = if op == VecOp::SQRDMulH {
+                1i128 << (e - 1)
+            } else {
+                0
+            };
+            fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+                let p = 2 * ext(x, e, true) * ext(y, e, true) + round;
+                sat(v, p >> e, e, true)
+            })
+        }
+        VecOp::PMul => fmap(env, a, b, 0, e, imm, |_, x, y, _| {
+            let mut r = 0u64;
+            for i in 0..8 {
+                if y >> i & 1 != 0 {
+                    r ^= x << i;
+                }
+            }
+            r & 0xff
+        }),
+        VecOp::FMaxNm => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::min_max(v, x, y, e, true, true)
+        }),
+        VecOp::FMinNm => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::min_max(v, x, y, e, false, true)
+        }),
+        VecOp::FMaxNmP | VecOp::FMinNmP | VecOp::FMaxP | VecOp::FMinP | VecOp::FAddP => {
+            fpairwise(env, a, b, e, imm == 1, |v, x, y| match op {
+                VecOp::FMaxNmP => softfp::min_max(v, x, y, e, true, true),
+                VecOp::FMinNmP => softfp::min_max(v, x, y, e, false, true),
+                VecOp::FMaxP => softfp::min_max(v, x, y, e, true, false),
+                VecOp::FMinP => softfp::min_max(v, x, y, e, false, false),
+                _ => softfp::add(v, x, y, e),
+            })
+        }
+        VecOp::FAbd => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::sub(v, x, y, e) & (m >> 1)
+        }),
+        VecOp::FMulX => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mulx(v, x, y, e)),
+        VecOp::FAcGe | VecOp::FAcGt => {
+            let cmp = if op == VecOp::FAcGe {
+                LaneCmp::Ge
+            } else {
+                LaneCmp::Gt
+            };
+            fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+                all(softfp::compare_lanes(v, x & (m >> 1), y & (m >> 1), e, cmp))
+            })
+        }
+        VecOp::FRecpS => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::recip_step(v, x, y, e)
+        }),
+        VecOp::FRSqrtS => fmap(env, a, b, 0, e, imm, |v, x, y, _| {
+            softfp::rsqrt_step(v, x, y, e)
+        }),
+        VecOp::FMls => fmap(env, a, b, c, e, imm, |v, x, y, z| {
+            softfp::mul_add(v, x, y ^ (1u64 << (e - 1)), z, e)
+        }),
         VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
         VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
         VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
@@ -767,6 +988,43 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::Rax1,
     VecOp::Xar,
     VecOp::Pmull,
+    VecOp::SHAdd,
+    VecOp::UHAdd,
+    VecOp::SRHAdd,
+    VecOp::URHAdd,
+    VecOp::SHSub,
+    VecOp::UHSub,
+    VecOp::SQAdd,
+    VecOp::SQSub,
+    VecOp::UQAddQ,
+    VecOp::UQSubQ,
+    VecOp::SAbd,
+    VecOp::UAbd,
+    VecOp::SAba,
+    VecOp::UAba,
+    VecOp::SRShl,
+    VecOp::URShl,
+    VecOp::SQShl,
+    VecOp::UQShl,
+    VecOp::SQRShl,
+    VecOp::UQRShl,
+    VecOp::SQDMulH,
+    VecOp::SQRDMulH,
+    VecOp::PMul,
+    VecOp::FMaxNm,
+    VecOp::FMinNm,
+    VecOp::FMaxNmP,
+    VecOp::FMinNmP,
+    VecOp::FAddP,
+    VecOp::FAbd,
+    VecOp::FMulX,
+    VecOp::FAcGe,
+    VecOp::FAcGt,
+    VecOp::FMaxP,
+    VecOp::FMinP,
+    VecOp::FRecpS,
+    VecOp::FRSqrtS,
+    VecOp::FMls,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

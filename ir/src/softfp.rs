@@ -557,6 +557,78 @@ pub fn mul_add(env: &mut Env, addend: u64, a: u64, b: u64, bits: u32) -> u64 {
     }
 }
 
+/// FPMulX: as FPMul, but infinity × zero is ±2.0.
+pub fn mulx(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
+    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
+        return n;
+    }
+    if matches!(
+        (va, vb),
+        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_))
+    ) {
+        let sign = (a ^ b) & f.sign_bit() != 0;
+        return f.zero(sign) | two(f);
+    }
+    mul(env, a, b, bits)
+}
+
+/// The bits of 2.0.
+fn two(f: Fmt) -> u64 {
+    ((f.bias() + 1) as u64) << f.f
+}
+
+/// FPRecipStepFused (FRECPS): 2 - a·b with one rounding; infinity × zero gives 2.0.
+pub fn recip_step(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
+    step(env, a, b, bits, false)
+}
+
+/// FPRSqrtStepFused (FRSQRTS): (3 - a·b) / 2 with one rounding; infinity × zero gives 1.5.
+pub fn rsqrt_step(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
+    step(env, a, b, bits, true)
+}
+
+fn step(env: &mut Env, a: u64, b: u64, bits: u32, rsqrt: bool) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    // the architecture negates the first operand before anything else
+    let a = a ^ f.sign_bit();
+    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
+    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
+        return n;
+    }
+    let sign_of = |v: Val| match v {
+        Val::Inf(s) | Val::Zero(s) | Val::Num(s, _, _) => s,
+        _ => false,
+    };
+    let (inf_a, inf_b) = (matches!(va, Val::Inf(_)), matches!(vb, Val::Inf(_)));
+    let (zero_a, zero_b) = (matches!(va, Val::Zero(_)), matches!(vb, Val::Zero(_)));
+    if (inf_a && zero_b) || (zero_a && inf_b) {
+        // 2.0 or 1.5
+        return if rsqrt {
+            ((f.bias() as u64) << f.f) | 1 << (f.f - 1)
+        } else {
+            two(f)
+        };
+    }
+    if inf_a || inf_b {
+        return f.inf(sign_of(va) != sign_of(vb));
+    }
+    // exact value of (2 or 3) + (-a)·b, halved for the square-root step
+    let sp = sign_of(va) != sign_of(vb);
+    let prod = match (va, vb) {
+        (Val::Num(_, m1, e1), Val::Num(_, m2, e2)) => (sp, m1 * m2, e1 + e2),
+        _ => (sp, 0, 0),
+    };
+    let k = if rsqrt { 3 } else { 2 };
+    match exact_sum((false, k, 0), prod) {
+        Some((s, m, e)) => round_fpcr(env, bits, s, m, e - rsqrt as i32),
+        None => f.zero(env.rmode() == RoundMode::Down),
+    }
+}
+
 /// FPMax / FPMin / FPMaxNum / FPMinNum (`max`, `num`).
 pub fn min_max(env: &mut Env, a: u64, b: u64, bits: u32, max: bool, nm: bool) -> u64 {
     let f = fmt(bits);

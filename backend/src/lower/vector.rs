@@ -152,6 +152,10 @@ impl Lower<'_, '_> {
         args: [Option<ClValue>; 3],
     ) -> Option<ClValue> {
         use VecOp::*;
+        // scalar forms of lane ops (element 0 only) go to the helper
+        if imm == 2 && op.is_fp() {
+            return None;
+        }
         let e = esize as u32;
         let a = args[0]?;
         if let Some(map) = byte_map(op, esize, imm) {

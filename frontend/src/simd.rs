@@ -474,6 +474,134 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             c.vw(rd, r);
             return Flow::Next;
         }
+        (2, false) if size < 3 => {
+            let src = if q {
+                n
+            } else {
+                c.v1(VecOp::ZeroHigh, 64, 0, n)
+            };
+            c.v1(VecOp::SAddlp, esize, 0, src)
+        }
+        (6, _) if size < 3 => {
+            let src = if q {
+                n
+            } else {
+                c.v1(VecOp::ZeroHigh, 64, 0, n)
+            };
+            let d = c.vr(rd);
+            c.v2(if u { VecOp::UAdalp } else { VecOp::SAdalp }, esize, 0, d, src)
+        }
+        (3, _) => {
+            if size == 3 && !q {
+                return c.undefined();
+            }
+            let d = c.vr(rd);
+            c.v2(if u { VecOp::USQAdd } else { VecOp::SUQAdd }, esize, fhalf, d, n)
+        }
+        (4, _) if size < 3 => c.v1(if u { VecOp::Clz } else { VecOp::Cls }, esize, 0, n),
+        (5, true) if size == 1 => c.v1(VecOp::Rbit, 8, 0, n),
+        (7, _) => {
+            if size == 3 && !q {
+                return c.undefined();
+            }
+            c.v1(if u { VecOp::SQNeg } else { VecOp::SQAbs }, esize, fhalf, n)
+        }
+        (20, _) | (18, true) if size < 3 => {
+            // SQXTN/UQXTN/SQXTUN (and the "2" forms into the upper half)
+            let op = match (opcode, u) {
+                (20, false) => VecOp::SQXtn,
+                (20, true) => VecOp::UQXtn,
+                _ => VecOp::SQXtun,
+            };
+            let x = c.v1(op, esize * 2, 0, n);
+            if q {
+                let d = c.vr(rd);
+                let lo = c.b.un(UnOp::VLow, d);
+                let hi = c.b.un(UnOp::VLow, x);
+                let r = c.b.bin(BinOp::VPair, lo, hi);
+                c.vw(rd, r);
+                return Flow::Next;
+            }
+            x
+        }
+        (22, false) => {
+            // FCVTN/FCVTN2: double → single or single → half
+            let src_e = if size & 1 == 1 { 64 } else { 32 };
+            let x = c.v1(VecOp::FCvtN, src_e, 0, n);
+            if q {
+                let d = c.vr(rd);
+                let lo = c.b.un(UnOp::VLow, d);
+                let hi = c.b.un(UnOp::VLow, x);
+                let r = c.b.bin(BinOp::VPair, lo, hi);
+                c.vw(rd, r);
+                return Flow::Next;
+            }
+            x
+        }
+        (23, false) => {
+            // FCVTL/FCVTL2: single → double or half → single, from the low or high half
+            let dst_e = if size & 1 == 1 { 64 } else { 32 };
+            let src = if q {
+                c.b.vec(VecOp::Ext, 8, 8, n, zero, N)
+            } else {
+                n
+            };
+            let r = c.v1(VecOp::FCvtL, dst_e, 0, src);
+            c.vw(rd, r);
+            return Flow::Next;
+        }
+        (24 | 25, _) | (26..=28, _) | (12..=14, _) if opcode >= 24 || size >= 2 => {
+            if size & 1 == 1 && !q {
+                return c.undefined();
+            }
+            let hi = size >= 2;
+            let op = match (opcode, u, hi) {
+                (24, false, false) => VecOp::FRintN,
+                (24, false, true) => VecOp::FRintP,
+                (25, false, false) => VecOp::FRintM,
+                (25, false, true) => VecOp::FRintZ,
+                (24, true, false) => VecOp::FRintA,
+                (25, true, false) => VecOp::FRintX,
+                (25, true, true) => VecOp::FRintI,
+                (26, false, false) => VecOp::FCvtNS,
+                (26, false, true) => VecOp::FCvtPS,
+                (27, false, false) => VecOp::FCvtMS,
+                (28, false, false) => VecOp::FCvtAS,
+                (26, true, false) => VecOp::FCvtNU,
+                (26, true, true) => VecOp::FCvtPU,
+                (27, true, false) => VecOp::FCvtMU,
+                (28, true, false) => VecOp::FCvtAU,
+                (27, _, true) => {
+                    return {
+                        let r = c.v1(
+                            if u { VecOp::FCvtZU } else { VecOp::FCvtZS },
+                            fesize,
+                            fhalf,
+                            n,
+                        );
+                        c.vw_q(rd, q, r);
+                        Flow::Next
+                    }
+                }
+                // FCMGT/FCMEQ/FCMLT/FCMGE/FCMLE against zero
+                (12..=14, _, true) => {
+                    let (cmp, swap) = match (opcode, u) {
+                        (12, false) => (VecOp::FCmGt, false),
+                        (13, false) => (VecOp::FCmEq, false),
+                        (14, false) => (VecOp::FCmGt, true),
+                        (12, true) => (VecOp::FCmGe, false),
+                        (13, true) => (VecOp::FCmGe, true),
+                        _ => return unsupported(c),
+                    };
+                    let (x, y) = if swap { (zero, n) } else { (n, zero) };
+                    let r = c.v2(cmp, fesize, fhalf, x, y);
+                    c.vw_q(rd, q, r);
+                    return Flow::Next;
+                }
+                _ => return unsupported(c),
+            };
+            c.v1(op, fesize, fhalf, n)
+        }
         (15, false) if size >= 2 => c.v1(VecOp::FAbs, fesize, 0, n),
         (15, true) if size >= 2 => c.v1(VecOp::FNeg, fesize, 0, n),
         (31, true) if size >= 2 => c.v1(VecOp::FSqrt, fesize, fhalf, n),

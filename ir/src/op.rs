@@ -456,6 +456,41 @@ pub enum VecOp {
     FRecpS,
     FRSqrtS,
     FMls,
+    /// Two-register misc: SADDLP and SADALP/UADALP (a = accumulator; `esize` the source
+    /// element), CLS/CLZ/RBIT, SQABS/SQNEG and SUQADD/USQADD (a = accumulator) with QC,
+    /// saturating narrows SQXTN/UQXTN/SQXTUN (`esize` the source element, into the low half),
+    /// FRINT* per mode (I and X: FPCR's), FCVT{N,P,M,A}{S,U}, FCVTN (`esize` the source) and
+    /// FCVTL (`esize` the result, from the low half).
+    SAddlp,
+    UAdalp,
+    SAdalp,
+    Cls,
+    Clz,
+    Rbit,
+    SQAbs,
+    SQNeg,
+    SUQAdd,
+    USQAdd,
+    SQXtn,
+    UQXtn,
+    SQXtun,
+    FRintN,
+    FRintP,
+    FRintM,
+    FRintZ,
+    FRintA,
+    FRintX,
+    FRintI,
+    FCvtNS,
+    FCvtNU,
+    FCvtPS,
+    FCvtPU,
+    FCvtMS,
+    FCvtMU,
+    FCvtAS,
+    FCvtAU,
+    FCvtN,
+    FCvtL,
 }
 
 impl VecOp {
@@ -464,7 +499,31 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            SQAdd
+            SQAbs
+                | SQNeg
+                | SUQAdd
+                | USQAdd
+                | SQXtn
+                | UQXtn
+                | SQXtun
+                | FRintN
+                | FRintP
+                | FRintM
+                | FRintZ
+                | FRintA
+                | FRintX
+                | FRintI
+                | FCvtNS
+                | FCvtNU
+                | FCvtPS
+                | FCvtPU
+                | FCvtMS
+                | FCvtMU
+                | FCvtAS
+                | FCvtAU
+                | FCvtN
+                | FCvtL
+                | SQAdd
                 | SQSub
                 | UQAddQ
                 | UQSubQ

@@ -830,6 +830,104 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
         VecOp::FMls => fmap(env, a, b, c, e, imm, |v, x, y, z| {
             softfp::mul_add(v, x, y ^ (1u64 << (e - 1)), z, e)
         }),
+        VecOp::SAddlp | VecOp::UAdalp | VecOp::SAdalp => {
+            let signed = op != VecOp::UAdalp;
+            let (src, acc) = if op == VecOp::SAddlp { (a, 0) } else { (b, a) };
+            let mut r = 0u128;
+            for i in 0..n / 2 {
+                let s2 = ext(lane(src, e, 2 * i), e, signed) + ext(lane(src, e, 2 * i + 1), e, signed);
+                let v = (lane(acc, 2 * e, i) as i128).wrapping_add(s2) as u64 & mask(2 * e);
+                set_lane(&mut r, 2 * e, i, v);
+            }
+            r
+        }
+        VecOp::Cls => map2(a, 0, e, |x, _| {
+            let v = sx(x, e);
+            let t = if v < 0 { !v } else { v };
+            (t.leading_zeros() - (64 - e) - 1) as u64
+        }),
+        VecOp::Clz => map2(a, 0, e, |x, _| ((x & m).leading_zeros() - (64 - e)) as u64),
+        VecOp::Rbit => map2(a, 0, e, |x, _| (x.reverse_bits() >> (64 - e)) & m),
+        VecOp::SQAbs => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            sat(v, ext(x, e, true).abs(), e, true)
+        }),
+        VecOp::SQNeg => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            sat(v, -ext(x, e, true), e, true)
+        }),
+        VecOp::SUQAdd => fmap(env, a, b, 0, e, imm, |v, acc, x, _| {
+            sat(v, ext(acc, e, true) + ext(x, e, false), e, true)
+        }),
+        VecOp::USQAdd => fmap(env, a, b, 0, e, imm, |v, acc, x, _| {
+            sat(v, ext(acc, e, false) + ext(x, e, true), e, false)
+        }),
+        VecOp::SQXtn | VecOp::UQXtn | VecOp::SQXtun => {
+            let (src_signed, dst_signed) = match op {
+                VecOp::SQXtn => (true, true),
+                VecOp::UQXtn => (false, false),
+                _ => (true, false),
+            };
+            let mut r = 0u128;
+            for i in 0..128 / e {
+                let x = sat(env, ext(lane(a, e, i), e, src_signed), e / 2, dst_signed);
+                set_lane(&mut r, e / 2, i, x);
+            }
+            r
+        }
+        VecOp::FRintN | VecOp::FRintP | VecOp::FRintM | VecOp::FRintZ | VecOp::FRintA => {
+            let mode = match op {
+                VecOp::FRintN => RoundMode::Nearest,
+                VecOp::FRintP => RoundMode::Up,
+                VecOp::FRintM => RoundMode::Down,
+                VecOp::FRintZ => RoundMode::Zero,
+                _ => RoundMode::Away,
+            };
+            fmap(env, a, 0, 0, e, imm, |v, x, _, _| softfp::round_int(v, x, e, mode, false))
+        }
+        VecOp::FRintX | VecOp::FRintI => {
+            let exact = op == VecOp::FRintX;
+            fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+                let mode = v.rmode();
+                softfp::round_int(v, x, e, mode, exact)
+            })
+        }
+        VecOp::FCvtNS
+        | VecOp::FCvtNU
+        | VecOp::FCvtPS
+        | VecOp::FCvtPU
+        | VecOp::FCvtMS
+        | VecOp::FCvtMU
+        | VecOp::FCvtAS
+        | VecOp::FCvtAU => {
+            let (mode, signed) = match op {
+                VecOp::FCvtNS => (RoundMode::Nearest, true),
+                VecOp::FCvtNU => (RoundMode::Nearest, false),
+                VecOp::FCvtPS => (RoundMode::Up, true),
+                VecOp::FCvtPU => (RoundMode::Up, false),
+                VecOp::FCvtMS => (RoundMode::Down, true),
+                VecOp::FCvtMU => (RoundMode::Down, false),
+                VecOp::FCvtAS => (RoundMode::Away, true),
+                _ => (RoundMode::Away, false),
+            };
+            fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+                softfp::to_int(v, x, e, mode, signed, e, 0)
+            })
+        }
+        VecOp::FCvtN => {
+            let mut r = 0u128;
+            for i in 0..128 / e {
+                let x = softfp::convert(env, lane(a, e, i), e, e / 2);
+                set_lane(&mut r, e / 2, i, x);
+            }
+            r
+        }
+        VecOp::FCvtL => {
+            let mut r = 0u128;
+            for i in 0..128 / e {
+                let x = softfp::convert(env, lane(a, e / 2, i), e / 2, e);
+                set_lane(&mut r, e, i, x);
+            }
+            r
+        }
         VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
         VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
         VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
@@ -1025,6 +1123,36 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::FRecpS,
     VecOp::FRSqrtS,
     VecOp::FMls,
+    VecOp::SAddlp,
+    VecOp::UAdalp,
+    VecOp::SAdalp,
+    VecOp::Cls,
+    VecOp::Clz,
+    VecOp::Rbit,
+    VecOp::SQAbs,
+    VecOp::SQNeg,
+    VecOp::SUQAdd,
+    VecOp::USQAdd,
+    VecOp::SQXtn,
+    VecOp::UQXtn,
+    VecOp::SQXtun,
+    VecOp::FRintN,
+    VecOp::FRintP,
+    VecOp::FRintM,
+    VecOp::FRintZ,
+    VecOp::FRintA,
+    VecOp::FRintX,
+    VecOp::FRintI,
+    VecOp::FCvtNS,
+    VecOp::FCvtNU,
+    VecOp::FCvtPS,
+    VecOp::FCvtPU,
+    VecOp::FCvtMS,
+    VecOp::FCvtMU,
+    VecOp::FCvtAS,
+    VecOp::FCvtAU,
+    VecOp::FCvtN,
+    VecOp::FCvtL,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

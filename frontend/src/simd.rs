@@ -679,6 +679,69 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             n,
         ),
         (10, false) => c.v1(VecOp::ShlImm, esize, immhb - esize, n),
+        (2 | 4 | 6 | 8, _) | (10, true) => {
+            let right = 2 * esize - immhb;
+            let d = c.vr(rd);
+            match (opcode, u) {
+                (2, _) => c.v2(if u { VecOp::USra } else { VecOp::SSra }, esize, right, d, n),
+                (4, _) => c.v1(if u { VecOp::URShr } else { VecOp::SRShr }, esize, right, n),
+                (6, _) => c.v2(if u { VecOp::URSra } else { VecOp::SRSra }, esize, right, d, n),
+                (8, true) => c.v2(VecOp::Sri, esize, right, d, n),
+                (10, true) => c.v2(VecOp::Sli, esize, immhb - esize, d, n),
+                _ => return unsupported(c),
+            }
+        }
+        (12, true) | (14, _) => {
+            // SQSHLU, SQSHL, UQSHL (immediate): the upper half of a Q = 0 source is zero so
+            // that it cannot saturate
+            let src = if q {
+                n
+            } else {
+                c.v1(VecOp::ZeroHigh, 64, 0, n)
+            };
+            let op = match (opcode, u) {
+                (12, _) => VecOp::SQShluImm,
+                (14, false) => VecOp::SQShlImm,
+                _ => VecOp::UQShlImm,
+            };
+            c.v1(op, esize, immhb - esize, src)
+        }
+        (16 | 17, true) | (17 | 18 | 19, _) if esize < 64 => {
+            let op = match (opcode, u) {
+                (17, false) => VecOp::RShrN,
+                (16, true) => VecOp::SQShrUN,
+                (17, true) => VecOp::SQRShrUN,
+                (18, false) => VecOp::SQShrN,
+                (18, true) => VecOp::UQShrN,
+                (19, false) => VecOp::SQRShrN,
+                _ => VecOp::UQRShrN,
+            };
+            let x = c.v1(op, 2 * esize, 2 * esize - immhb, n);
+            if q {
+                let d = c.vr(rd);
+                let lo = c.b.un(UnOp::VLow, d);
+                let hi = c.b.un(UnOp::VLow, x);
+                let r = c.b.bin(BinOp::VPair, lo, hi);
+                c.vw(rd, r);
+                return Flow::Next;
+            }
+            x
+        }
+        (28 | 31, _) if esize >= 32 => {
+            // SCVTF/UCVTF/FCVTZS/FCVTZU (vector, fixed-point)
+            let src = if q {
+                n
+            } else {
+                c.v1(VecOp::ZeroHigh, 64, 0, n)
+            };
+            let op = match (opcode, u) {
+                (28, false) => VecOp::SCvtFFix,
+                (28, true) => VecOp::UCvtFFix,
+                (31, false) => VecOp::FCvtZSFix,
+                _ => VecOp::FCvtZUFix,
+            };
+            c.v1(op, esize, 2 * esize - immhb, src)
+        }
         (16, false) if esize < 64 => {
             // SHRN/SHRN2: source elements are 2*esize
             let x = c.v1(VecOp::ShrN, 2 * esize, 2 * esize - immhb, n);

@@ -491,6 +491,32 @@ pub enum VecOp {
     FCvtAU,
     FCvtN,
     FCvtL,
+    /// Shift by immediate (`imm` = the shift or the fraction bits): right shifts that
+    /// accumulate (a = accumulator) and/or round, SRI/SLI (a = destination), saturating left
+    /// shifts (QC), narrowing right shifts (`esize` the source element; rounding and/or
+    /// saturating), fixed-point conversions. Q = 0 forms pass a source with its upper half zero.
+    SSra,
+    USra,
+    SRShr,
+    URShr,
+    SRSra,
+    URSra,
+    Sri,
+    Sli,
+    SQShlImm,
+    UQShlImm,
+    SQShluImm,
+    RShrN,
+    SQShrN,
+    UQShrN,
+    SQShrUN,
+    SQRShrN,
+    UQRShrN,
+    SQRShrUN,
+    SCvtFFix,
+    UCvtFFix,
+    FCvtZSFix,
+    FCvtZUFix,
 }
 
 impl VecOp {
@@ -499,7 +525,20 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            SQAbs
+            SQShlImm
+                | UQShlImm
+                | SQShluImm
+                | SQShrN
+                | UQShrN
+                | SQShrUN
+                | SQRShrN
+                | UQRShrN
+                | SQRShrUN
+                | SCvtFFix
+                | UCvtFFix
+                | FCvtZSFix
+                | FCvtZUFix
+                | SQAbs
                 | SQNeg
                 | SUQAdd
                 | USQAdd

@@ -928,6 +928,84 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             r
         }
+        VecOp::SSra | VecOp::USra | VecOp::SRShr | VecOp::URShr | VecOp::SRSra | VecOp::URSra => {
+            let signed = matches!(op, VecOp::SSra | VecOp::SRShr | VecOp::SRSra);
+            let round = matches!(op, VecOp::SRShr | VecOp::URShr | VecOp::SRSra | VecOp::URSra);
+            let acc = matches!(op, VecOp::SSra | VecOp::USra | VecOp::SRSra | VecOp::URSra);
+            let sh = imm as u32;
+            let (src, d) = if acc { (b, a) } else { (a, 0) };
+            map2(src, d, e, |x, dv| {
+                let v = ext(x, e, signed) + if round { 1i128 << (sh - 1) } else { 0 };
+                let r = (v >> sh) as u64;
+                if acc {
+                    dv.wrapping_add(r) & m
+                } else {
+                    r & m
+                }
+            })
+        }
+        VecOp::Sri => {
+            let sh = imm as u32;
+            let ins = if sh >= e { 0 } else { m >> sh };
+            map2(b, a, e, |x, dv| (dv & !ins | ((x & m) >> sh.min(63)) & ins) & m)
+        }
+        VecOp::Sli => {
+            let sh = imm as u32;
+            let ins = (m << sh) & m;
+            map2(b, a, e, |x, dv| (dv & !ins | (x << sh) & ins) & m)
+        }
+        VecOp::SQShlImm | VecOp::UQShlImm | VecOp::SQShluImm => {
+            let (src_signed, dst_signed) = match op {
+                VecOp::SQShlImm => (true, true),
+                VecOp::UQShlImm => (false, false),
+                _ => (true, false),
+            };
+            fmap(env, a, 0, 0, e, 0, |v, x, _, _| {
+                sat(v, ext(x, e, src_signed) << imm, e, dst_signed)
+            })
+        }
+        VecOp::RShrN
+        | VecOp::SQShrN
+        | VecOp::UQShrN
+        | VecOp::SQShrUN
+        | VecOp::SQRShrN
+        | VecOp::UQRShrN
+        | VecOp::SQRShrUN => {
+            let (src_signed, dst_signed, round, saturate) = match op {
+                VecOp::RShrN => (false, false, true, false),
+                VecOp::SQShrN => (true, true, false, true),
+                VecOp::UQShrN => (false, false, false, true),
+                VecOp::SQShrUN => (true, false, false, true),
+                VecOp::SQRShrN => (true, true, true, true),
+                VecOp::UQRShrN => (false, false, true, true),
+                _ => (true, false, true, true),
+            };
+            let sh = imm as u32;
+            let mut r = 0u128;
+            for i in 0..128 / e {
+                let v = ext(lane(a, e, i), e, src_signed) + if round { 1i128 << (sh - 1) } else { 0 };
+                let v = v >> sh;
+                let x = if saturate {
+                    sat(env, v, e / 2, dst_signed)
+                } else {
+                    v as u64 & mask(e / 2)
+                };
+                set_lane(&mut r, e / 2, i, x);
+            }
+            r
+        }
+        VecOp::SCvtFFix | VecOp::UCvtFFix => {
+            let signed = op == VecOp::SCvtFFix;
+            fmap(env, a, 0, 0, e, 0, |v, x, _, _| {
+                softfp::from_int(v, x, e, signed, e, imm as u32)
+            })
+        }
+        VecOp::FCvtZSFix | VecOp::FCvtZUFix => {
+            let signed = op == VecOp::FCvtZSFix;
+            fmap(env, a, 0, 0, e, 0, |v, x, _, _| {
+                softfp::to_int(v, x, e, RoundMode::Zero, signed, e, imm as u32)
+            })
+        }
         VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
         VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
         VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
@@ -1153,6 +1231,28 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::FCvtAU,
     VecOp::FCvtN,
     VecOp::FCvtL,
+    VecOp::SSra,
+    VecOp::USra,
+    VecOp::SRShr,
+    VecOp::URShr,
+    VecOp::SRSra,
+    VecOp::URSra,
+    VecOp::Sri,
+    VecOp::Sli,
+    VecOp::SQShlImm,
+    VecOp::UQShlImm,
+    VecOp::SQShluImm,
+    VecOp::RShrN,
+    VecOp::SQShrN,
+    VecOp::UQShrN,
+    VecOp::SQShrUN,
+    VecOp::SQRShrN,
+    VecOp::UQRShrN,
+    VecOp::SQRShrUN,
+    VecOp::SCvtFFix,
+    VecOp::UCvtFFix,
+    VecOp::FCvtZSFix,
+    VecOp::FCvtZUFix,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -896,8 +896,8 @@ pub(crate) fn scalar_shift_imm(c: &mut Ctx, w: u32) -> Flow {
     let immhb = bits(w, 22, 16);
     let opcode = bits(w, 15, 11);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
-    if immh & 8 == 0 {
-        return unsupported(c);
+    if immh & 8 == 0 || !matches!((opcode, u), (0, _) | (10, false)) {
+        return scalar_shift_imm_lanes(c, w);
     }
     let a = c.vr_scalar(rn, 64);
     let r = match (opcode, u) {
@@ -959,8 +959,8 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
         c.vw_scalar(rd, x);
         return Flow::Next;
     }
-    if size != 3 {
-        return unsupported(c);
+    if size != 3 || matches!(opcode, 3 | 7 | 12..=14 | 18 | 20 | 26..=28) {
+        return scalar_two_misc_lanes(c, w);
     }
     let a = c.vr_scalar(rn, 64);
     let z = c.c64(0);
@@ -972,6 +972,12 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
         (10, false) => c.b.cmp(CmpOp::Slt, a, z),
         (11, true) => {
             let r = c.bin(BinOp::Sub, z, a);
+            c.vw_scalar(rd, r);
+            return Flow::Next;
+        }
+        (11, false) => {
+            let r = c.v1(VecOp::Abs, 64, 0, a);
+            let r = c.b.un(UnOp::VLow, r);
             c.vw_scalar(rd, r);
             return Flow::Next;
         }
@@ -1280,6 +1286,145 @@ pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
     let n = c.vr(rn);
     let m = c.vr(rm);
     let r = c.v2(op, e, 2, n, m);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// Element 0 of `v` (`esize` bits), every other bit zero.
+fn lane0(c: &mut Ctx, v: Value, esize: u32) -> Value {
+    let m = if esize == 128 {
+        u128::MAX
+    } else {
+        (1u128 << esize) - 1
+    };
+    let k = c.b.vconst(m);
+    c.v2(VecOp::And, 64, 0, v, k)
+}
+
+/// AdvSIMD scalar shift by immediate: the vector op on element 0 alone (the other lanes are
+/// zero, so they cannot saturate or raise flags), element 0 of the result kept.
+pub(crate) fn scalar_shift_imm_lanes(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let immh = bits(w, 22, 19);
+    let immhb = bits(w, 22, 16);
+    let opcode = bits(w, 15, 11);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if immh == 0 {
+        return unsupported(c);
+    }
+    let esize = 8u32 << (31 - immh.leading_zeros());
+    let right = 2 * esize - immhb;
+    let left = immhb - esize;
+    let d_only = esize == 64;
+    // (op, source esize, result esize, shift, takes the destination)
+    let (op, src_e, dst_e, sh, acc) = match (opcode, u) {
+        (2, _) if d_only => (if u { VecOp::USra } else { VecOp::SSra }, 64, 64, right, true),
+        (4, _) if d_only => (if u { VecOp::URShr } else { VecOp::SRShr }, 64, 64, right, false),
+        (6, _) if d_only => (if u { VecOp::URSra } else { VecOp::SRSra }, 64, 64, right, true),
+        (8, true) if d_only => (VecOp::Sri, 64, 64, right, true),
+        (10, true) if d_only => (VecOp::Sli, 64, 64, left, true),
+        (12, true) => (VecOp::SQShluImm, esize, esize, left, false),
+        (14, false) => (VecOp::SQShlImm, esize, esize, left, false),
+        (14, true) => (VecOp::UQShlImm, esize, esize, left, false),
+        (16, true) if esize < 64 => (VecOp::SQShrUN, 2 * esize, esize, right, false),
+        (17, true) if esize < 64 => (VecOp::SQRShrUN, 2 * esize, esize, right, false),
+        (18, false) if esize < 64 => (VecOp::SQShrN, 2 * esize, esize, right, false),
+        (18, true) if esize < 64 => (VecOp::UQShrN, 2 * esize, esize, right, false),
+        (19, false) if esize < 64 => (VecOp::SQRShrN, 2 * esize, esize, right, false),
+        (19, true) if esize < 64 => (VecOp::UQRShrN, 2 * esize, esize, right, false),
+        (28, _) if esize >= 32 => (
+            if u { VecOp::UCvtFFix } else { VecOp::SCvtFFix },
+            esize,
+            esize,
+            right,
+            false,
+        ),
+        (31, _) if esize >= 32 => (
+            if u { VecOp::FCvtZUFix } else { VecOp::FCvtZSFix },
+            esize,
+            esize,
+            right,
+            false,
+        ),
+        _ => return unsupported(c),
+    };
+    let n = c.vr(rn);
+    let src = lane0(c, n, src_e);
+    let r = if acc {
+        let d = c.vr(rd);
+        let d = lane0(c, d, dst_e);
+        c.v2(op, src_e, sh, d, src)
+    } else {
+        c.v1(op, src_e, sh, src)
+    };
+    let r = lane0(c, r, dst_e);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar two-register misc through the vector ops on element 0 (see
+/// `scalar_shift_imm_lanes`).
+pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let esize = 8u32 << size;
+    let fesize = if size & 1 == 1 { 64 } else { 32 };
+    let hi = size >= 2;
+    let zero = c.b.vconst(0);
+    // (op, source esize, result esize, takes the destination, compare with zero swapped)
+    let (op, src_e, dst_e, acc, swap) = match (opcode, u) {
+        (3, _) => (if u { VecOp::USQAdd } else { VecOp::SUQAdd }, esize, esize, true, false),
+        (7, _) => (if u { VecOp::SQNeg } else { VecOp::SQAbs }, esize, esize, false, false),
+        (18, true) if size < 3 => (VecOp::SQXtun, 2 * esize, esize, false, false),
+        (20, _) if size < 3 => (
+            if u { VecOp::UQXtn } else { VecOp::SQXtn },
+            2 * esize,
+            esize,
+            false,
+            false,
+        ),
+        (12..=14, _) if hi => {
+            let (cmp, swap) = match (opcode, u) {
+                (12, false) => (VecOp::FCmGt, false),
+                (13, false) => (VecOp::FCmEq, false),
+                (14, false) => (VecOp::FCmGt, true),
+                (12, true) => (VecOp::FCmGe, false),
+                (13, true) => (VecOp::FCmGe, true),
+                _ => return unsupported(c),
+            };
+            (cmp, fesize, fesize, false, swap)
+        }
+        (26..=28, _) => {
+            let op = match (opcode, u, hi) {
+                (26, false, false) => VecOp::FCvtNS,
+                (26, false, true) => VecOp::FCvtPS,
+                (27, false, false) => VecOp::FCvtMS,
+                (28, false, false) => VecOp::FCvtAS,
+                (26, true, false) => VecOp::FCvtNU,
+                (26, true, true) => VecOp::FCvtPU,
+                (27, true, false) => VecOp::FCvtMU,
+                (28, true, false) => VecOp::FCvtAU,
+                _ => return unsupported(c),
+            };
+            (op, fesize, fesize, false, false)
+        }
+        _ => return unsupported(c),
+    };
+    let n = c.vr(rn);
+    let src = lane0(c, n, src_e);
+    let r = if acc {
+        let d = c.vr(rd);
+        let d = lane0(c, d, dst_e);
+        c.v2(op, src_e, 0, d, src)
+    } else if matches!(op, VecOp::FCmGt | VecOp::FCmEq | VecOp::FCmGe) {
+        let (x, y) = if swap { (zero, src) } else { (src, zero) };
+        c.v2(op, src_e, 2, x, y)
+    } else {
+        c.v1(op, src_e, 0, src)
+    };
+    let r = lane0(c, r, dst_e);
     c.vw(rd, r);
     Flow::Next
 }

@@ -116,7 +116,7 @@ table! {
         ("AdvSIMD scalar shift by immediate", "01u111110hhhhbbbooooo1nnnnnddddd", simd::scalar_shift_imm),
         ("AdvSIMD scalar two-register misc", "01u11110ss10000ooooo10nnnnnddddd", simd::scalar_two_misc),
         ("AdvSIMD scalar three same", "01u11110ss1mmmmmooooo1nnnnnddddd", simd::scalar_three_same_lanes),
-        ("AdvSIMD scalar three different", "01u11110ss1mmmmmoooo00nnnnnddddd", not_implemented),
+        ("AdvSIMD scalar three different", "01u11110ss1mmmmmoooo00nnnnnddddd", simd::scalar_three_diff),
         ("AdvSIMD scalar pairwise", "01u11110ss11000ooooo10nnnnnddddd", not_implemented),
         ("AdvSIMD scalar x indexed element", "01u11111ssLMmmmmoooo_0nnnnnddddd", not_implemented),
         ("AdvSIMD three same (FP16)", "0qu01110a10mmmmm00ooo1nnnnnddddd", not_implemented),

@@ -375,6 +375,34 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
         return c.undefined();
     }
     let esize = 8u32 << size;
+    if matches!(opcode, 4 | 6) {
+        // ADDHN/RADDHN/SUBHN/RSUBHN(2): the high half of each wide sum or difference
+        let n = c.vr(rn);
+        let m = c.vr(rm);
+        let wide = c.v2(
+            if opcode == 4 { VecOp::Add } else { VecOp::Sub },
+            esize * 2,
+            0,
+            n,
+            m,
+        );
+        let x = c.v1(
+            if u { VecOp::RShrN } else { VecOp::ShrN },
+            esize * 2,
+            esize,
+            wide,
+        );
+        let r = if q {
+            let d = c.vr(rd);
+            let lo = c.b.un(UnOp::VLow, d);
+            let hi = c.b.un(UnOp::VLow, x);
+            c.b.bin(BinOp::VPair, lo, hi)
+        } else {
+            c.v1(VecOp::ZeroHigh, 64, 0, x)
+        };
+        c.vw(rd, r);
+        return Flow::Next;
+    }
     let mut n = c.vr(rn);
     let mut m = c.vr(rm);
     if q {
@@ -410,6 +438,45 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
                 wn,
                 b,
             )
+        }
+        5 | 7 => {
+            // SABAL/UABAL, SABDL/UABDL: absolute differences of the widened elements
+            let ext = if u { VecOp::Uxtl } else { VecOp::Sxtl };
+            let a = c.v1(ext, esize, 0, n);
+            let b = c.v1(ext, esize, 0, m);
+            let abd = c.v2(if u { VecOp::UAbd } else { VecOp::SAbd }, esize * 2, 0, a, b);
+            if opcode == 5 {
+                let d = c.vr(rd);
+                c.v2(VecOp::Add, esize * 2, 0, d, abd)
+            } else {
+                abd
+            }
+        }
+        8 | 10 => {
+            // SMLAL/UMLAL, SMLSL/UMLSL
+            let p = c.v2(if u { VecOp::UMull } else { VecOp::SMull }, esize, 0, n, m);
+            let d = c.vr(rd);
+            c.v2(
+                if opcode == 8 { VecOp::Add } else { VecOp::Sub },
+                esize * 2,
+                0,
+                d,
+                p,
+            )
+        }
+        9 | 11 | 13 if !u && (size == 1 || size == 2) => {
+            // SQDMLAL, SQDMLSL, SQDMULL
+            if opcode == 13 {
+                c.v2(VecOp::SQDMull, esize, 0, n, m)
+            } else {
+                let d = c.vr(rd);
+                let op = if opcode == 9 {
+                    VecOp::SQDMlal
+                } else {
+                    VecOp::SQDMlsl
+                };
+                c.b.vec(op, esize as u8, 0, d, n, m)
+            }
         }
         _ => return unsupported(c),
     };
@@ -1425,6 +1492,37 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
         c.v1(op, src_e, 0, src)
     };
     let r = lane0(c, r, dst_e);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar three different: SQDMLAL, SQDMLSL, SQDMULL on element 0.
+pub(crate) fn scalar_three_diff(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 15, 12);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if u || !(size == 1 || size == 2) || !matches!(opcode, 9 | 11 | 13) {
+        return unsupported(c);
+    }
+    let esize = 8u32 << size;
+    let n = c.vr(rn);
+    let n = lane0(c, n, esize);
+    let m = c.vr(rm);
+    let m = lane0(c, m, esize);
+    let r = if opcode == 13 {
+        c.v2(VecOp::SQDMull, esize, 0, n, m)
+    } else {
+        let d = c.vr(rd);
+        let d = lane0(c, d, 2 * esize);
+        let op = if opcode == 9 {
+            VecOp::SQDMlal
+        } else {
+            VecOp::SQDMlsl
+        };
+        c.b.vec(op, esize as u8, 0, d, n, m)
+    };
+    let r = lane0(c, r, 2 * esize);
     c.vw(rd, r);
     Flow::Next
 }

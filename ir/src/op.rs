@@ -517,6 +517,11 @@ pub enum VecOp {
     UCvtFFix,
     FCvtZSFix,
     FCvtZUFix,
+    /// Saturating doubling multiply long (`esize` the source element, low halves), and its
+    /// accumulating forms (a = accumulator, b, c = sources); QC on saturation.
+    SQDMull,
+    SQDMlal,
+    SQDMlsl,
 }
 
 impl VecOp {
@@ -525,7 +530,10 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            SQShlImm
+            SQDMull
+                | SQDMlal
+                | SQDMlsl
+                | SQShlImm
                 | UQShlImm
                 | SQShluImm
                 | SQShrN

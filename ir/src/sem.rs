@@ -1006,6 +1006,25 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 softfp::to_int(v, x, e, RoundMode::Zero, signed, e, imm as u32)
             })
         }
+        VecOp::SQDMull | VecOp::SQDMlal | VecOp::SQDMlsl => {
+            let (x, y) = if op == VecOp::SQDMull { (a, b) } else { (b, c) };
+            let mut r = 0u128;
+            for i in 0..64 / e {
+                let p = 2 * ext(lane(x, e, i), e, true) * ext(lane(y, e, i), e, true);
+                let p = sat(env, p, 2 * e, true);
+                let v = match op {
+                    VecOp::SQDMull => p,
+                    _ => {
+                        let acc = ext(lane(a, 2 * e, i), 2 * e, true);
+                        let p = ext(p, 2 * e, true);
+                        let s = if op == VecOp::SQDMlal { acc + p } else { acc - p };
+                        sat(env, s, 2 * e, true)
+                    }
+                };
+                set_lane(&mut r, 2 * e, i, v);
+            }
+            r
+        }
         VecOp::FAdd => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::add(v, x, y, e)),
         VecOp::FSub => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::sub(v, x, y, e)),
         VecOp::FMul => fmap(env, a, b, 0, e, imm, |v, x, y, _| softfp::mul(v, x, y, e)),
@@ -1253,6 +1272,9 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::UCvtFFix,
     VecOp::FCvtZSFix,
     VecOp::FCvtZUFix,
+    VecOp::SQDMull,
+    VecOp::SQDMlal,
+    VecOp::SQDMlsl,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -698,8 +698,28 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let esize = 8u32 << size;
     if matches!(opcode, 12 | 15) {
-        // FMAXNMV/FMINNMV/FMAXV/FMINV
-        return unsupported(c);
+        // FMAXNMV/FMINNMV/FMAXV/FMINV: single precision, four lanes (U = 0 is FP16)
+        if !u {
+            return unsupported(c);
+        }
+        if size & 1 == 1 || !q {
+            return c.undefined();
+        }
+        let min = size >> 1 == 1;
+        let op = match (opcode, min) {
+            (12, false) => VecOp::FMaxNmP,
+            (12, true) => VecOp::FMinNmP,
+            (15, false) => VecOp::FMaxP,
+            _ => VecOp::FMinP,
+        };
+        // the architecture's Reduce: op(op(e0, e1), op(e2, e3))
+        let n = c.vr(rn);
+        let zero = c.b.vconst(0);
+        let pairs = c.v2(op, 32, 0, n, zero);
+        let r = c.v2(op, 32, 1, pairs, zero);
+        let r = lane0(c, r, 32);
+        c.vw(rd, r);
+        return Flow::Next;
     }
     if size == 3 || (size == 2 && !q) {
         return c.undefined();
@@ -718,6 +738,7 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
         (26, false) => VecOp::SMinV,
         (26, true) => VecOp::UMinV,
         (3, true) => VecOp::UAddlv,
+        (3, false) => VecOp::SAddlv,
         _ => return unsupported(c),
     };
     let r = c.v1(op, esize, half, src);
@@ -1066,7 +1087,7 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let rm4 = bits(w, 19, 16);
     let fhalf = if q { 0 } else { 1 };
-    let is_fp = matches!((opcode, u), (1, false) | (5, false) | (9, false));
+    let is_fp = matches!((opcode, u), (1, false) | (5, false) | (9, _));
     if is_fp {
         let (esize, index, rm) = match size {
             2 => (32, h << 1 | l, m << 4 | rm4),
@@ -1077,8 +1098,9 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         let vm = c.vr(rm);
         let e = c.v1(VecOp::DupElem, esize, index, vm);
         let n = c.vr(rn);
-        let r = match opcode {
-            9 => c.v2(VecOp::FMul, esize, fhalf, n, e),
+        let r = match (opcode, u) {
+            (9, false) => c.v2(VecOp::FMul, esize, fhalf, n, e),
+            (9, true) => c.v2(VecOp::FMulX, esize, fhalf, n, e),
             _ => {
                 let n = if opcode == 5 {
                     c.v1(VecOp::FNeg, esize, 0, n)
@@ -1092,10 +1114,10 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
-    // FMULX and the FP16/BF16/dot-product forms that share this space
+    // the FP16/BF16/dot-product/RDM forms that share this space
     if matches!(
         (opcode, u),
-        (9, true) | (0, false) | (4, false) | (14, _) | (15, _)
+        (0, false) | (4, false) | (14, _) | (15, _) | (13, true)
     ) || size == 0
         || size == 3
     {
@@ -1128,6 +1150,49 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
             }
             let r = c.v2(if u { VecOp::UMull } else { VecOp::SMull }, esize, 0, n, e);
             c.vw(rd, r);
+        }
+        (2 | 6, _) | (3 | 7 | 11, false) => {
+            // SMLAL/UMLAL, SMLSL/UMLSL, SQDMLAL, SQDMLSL, SQDMULL (by element; "2": upper n)
+            let mut n = c.vr(rn);
+            if q {
+                let k = c.b.vconst(0);
+                n = c.b.vec(VecOp::Ext, 8, 8, n, k, N);
+            }
+            let r = match opcode {
+                11 => c.v2(VecOp::SQDMull, esize, 0, n, e),
+                3 | 7 => {
+                    let d = c.vr(rd);
+                    let op = if opcode == 3 {
+                        VecOp::SQDMlal
+                    } else {
+                        VecOp::SQDMlsl
+                    };
+                    c.b.vec(op, esize as u8, 0, d, n, e)
+                }
+                _ => {
+                    let p = c.v2(if u { VecOp::UMull } else { VecOp::SMull }, esize, 0, n, e);
+                    let d = c.vr(rd);
+                    c.v2(
+                        if opcode == 2 { VecOp::Add } else { VecOp::Sub },
+                        esize * 2,
+                        0,
+                        d,
+                        p,
+                    )
+                }
+            };
+            c.vw(rd, r);
+        }
+        (12 | 13, false) => {
+            // SQDMULH, SQRDMULH (by element)
+            let n = c.vr(rn);
+            let op = if opcode == 12 {
+                VecOp::SQDMulH
+            } else {
+                VecOp::SQRDMulH
+            };
+            let r = c.v2(op, esize, fhalf, n, e);
+            c.vw_q(rd, q, r);
         }
         _ => return unsupported(c),
     }
@@ -1523,6 +1588,90 @@ pub(crate) fn scalar_three_diff(c: &mut Ctx, w: u32) -> Flow {
         c.b.vec(op, esize as u8, 0, d, n, m)
     };
     let r = lane0(c, r, 2 * esize);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar x indexed element: FMUL/FMLA/FMLS/FMULX and the saturating doubling
+/// multiplies, on element 0.
+pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let (l, m, h) = (bit(w, 21) as u32, bit(w, 20) as u32, bit(w, 11) as u32);
+    let opcode = bits(w, 15, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let rm4 = bits(w, 19, 16);
+    let fp = matches!((opcode, u), (1, false) | (5, false) | (9, _));
+    let (esize, index, rm) = match (fp, size) {
+        (true, 2) => (32, h << 1 | l, m << 4 | rm4),
+        (true, 3) if l == 0 => (64, h, m << 4 | rm4),
+        (false, 1) => (16u32, h << 2 | l << 1 | m, rm4),
+        (false, 2) => (32, h << 1 | l, m << 4 | rm4),
+        _ => return unsupported(c),
+    };
+    let vm = c.vr(rm);
+    let e = c.v1(VecOp::DupElem, esize, index, vm);
+    let e = lane0(c, e, esize);
+    let n = c.vr(rn);
+    let n = lane0(c, n, esize);
+    let (r, out) = match (opcode, u) {
+        (9, false) => (c.v2(VecOp::FMul, esize, 2, n, e), esize),
+        (9, true) => (c.v2(VecOp::FMulX, esize, 2, n, e), esize),
+        (1 | 5, false) => {
+            let n = if opcode == 5 {
+                c.v1(VecOp::FNeg, esize, 0, n)
+            } else {
+                n
+            };
+            let d = c.vr(rd);
+            (c.b.vec(VecOp::FMla, esize as u8, 2, d, n, e), esize)
+        }
+        (12, false) => (c.v2(VecOp::SQDMulH, esize, 2, n, e), esize),
+        (13, false) => (c.v2(VecOp::SQRDMulH, esize, 2, n, e), esize),
+        (11, false) => (c.v2(VecOp::SQDMull, esize, 0, n, e), 2 * esize),
+        (3 | 7, false) => {
+            let d = c.vr(rd);
+            let d = lane0(c, d, 2 * esize);
+            let op = if opcode == 3 {
+                VecOp::SQDMlal
+            } else {
+                VecOp::SQDMlsl
+            };
+            (c.b.vec(op, esize as u8, 0, d, n, e), 2 * esize)
+        }
+        _ => return unsupported(c),
+    };
+    let r = lane0(c, r, out);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar pairwise FP: FADDP, FMAXP, FMINP, FMAXNMP, FMINNMP of the two elements.
+pub(crate) fn scalar_pairwise(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if !u {
+        // half precision (FEAT_FP16)
+        return unsupported(c);
+    }
+    let esize = if size & 1 == 1 { 64 } else { 32 };
+    let min = size >> 1 == 1;
+    let op = match (opcode, min) {
+        (12, false) => VecOp::FMaxNmP,
+        (12, true) => VecOp::FMinNmP,
+        (13, false) => VecOp::FAddP,
+        (15, false) => VecOp::FMaxP,
+        (15, true) => VecOp::FMinP,
+        _ => return unsupported(c),
+    };
+    let n = c.vr(rn);
+    let zero = c.b.vconst(0);
+    // the pair is the low 64 bits (two singles) or the whole register (two doubles)
+    let half = if esize == 32 { 1 } else { 0 };
+    let r = c.v2(op, esize, half, n, zero);
+    let r = lane0(c, r, esize);
     c.vw(rd, r);
     Flow::Next
 }

@@ -522,6 +522,8 @@ pub enum VecOp {
     SQDMull,
     SQDMlal,
     SQDMlsl,
+    /// Signed add long across lanes (SADDLV), as `UAddlv`.
+    SAddlv,
 }
 
 impl VecOp {

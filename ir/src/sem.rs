@@ -522,6 +522,14 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             (acc & mask(2 * e)) as u128
         }
+        VecOp::SAddlv => {
+            let n = if imm == 1 { 64 / e } else { 128 / e };
+            let mut acc = 0i64;
+            for i in 0..n {
+                acc = acc.wrapping_add(sx(lane(a, e, i), e));
+            }
+            (acc as u64 & mask(2 * e)) as u128
+        }
         VecOp::UAddlp => {
             let mut r = 0u128;
             for i in 0..n / 2 {
@@ -1067,7 +1075,7 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
 
 fn is_half_form(op: VecOp) -> bool {
     use VecOp::*;
-    matches!(op, Zip1 | Zip2 | Uzp1 | Uzp2 | Trn1 | Trn2 | UAddlv)
+    matches!(op, Zip1 | Zip2 | Uzp1 | Uzp2 | Trn1 | Trn2 | UAddlv | SAddlv)
 }
 
 /// Packs (op, esize, imm) for the JIT's vector helper.
@@ -1275,6 +1283,7 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::SQDMull,
     VecOp::SQDMlal,
     VecOp::SQDMlsl,
+    VecOp::SAddlv,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

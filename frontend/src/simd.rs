@@ -910,14 +910,34 @@ pub(crate) fn tbl(c: &mut Ctx, w: u32) -> Flow {
     let len = bits(w, 14, 13);
     let tbx = bit(w, 12);
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
-    if len != 0 {
-        return unsupported(c);
-    }
-    let t = c.vr(rn);
     let idx = c.vr(rm);
     let d = c.vr(rd);
-    let r =
-        c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
+    if len == 0 {
+        let t = c.vr(rn);
+        let r = c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    // two to four table registers (numbered modulo 32): each register looks up the indices
+    // rebased to it (bytes out of its range give zero), the results ORed together
+    let mut r = c.b.vconst(0);
+    for k in 0..=len {
+        let t = c.vr((rn + k) % 32);
+        let rebased = if k == 0 {
+            idx
+        } else {
+            let off = c.b.vconst(u128::from_le_bytes([16 * k as u8; 16]));
+            c.v2(VecOp::Sub, 8, 0, idx, off)
+        };
+        let part = c.b.vec(VecOp::Tbl, 8, 0, t, rebased, N);
+        r = c.v2(VecOp::Orr, 64, 0, r, part);
+    }
+    if tbx {
+        // TBX keeps the destination byte where the index is past the table
+        let limit = c.b.vconst(u128::from_le_bytes([16 * (len as u8 + 1); 16]));
+        let inside = c.v2(VecOp::CmHi, 8, 0, limit, idx);
+        r = c.b.vec(VecOp::Bsl, 64, 0, r, d, inside);
+    }
     c.vw_q(rd, q, r);
     Flow::Next
 }

@@ -526,11 +526,13 @@ fn constrain(name: &str, w: u32, r: &mut Record, l: Layout, rng: &mut Rng) -> Op
             r.set_x(rn, base);
             Some(with_field(w, 20, 12, (rng.range(-8, 8) * size) as u32))
         }
-        "LD1/ST1 (multiple structures)" | "LD1/ST1 (single structure)" => {
+        "LD1-LD4/ST1-ST4 (multiple structures)"
+        | "LD1-LD4/ST1-ST4, LD1R-LD4R (single structure)" => {
             r.set_x(rn, base);
             Some(w)
         }
-        "LD1/ST1 (multiple structures, post-index)" | "LD1/ST1 (single structure, post-index)" => {
+        "LD1-LD4/ST1-ST4 (multiple structures, post-index)"
+        | "LD1-LD4/ST1-ST4, LD1R-LD4R (single structure, post-index)" => {
             if rm == rn && rm != 31 {
                 return None;
             }

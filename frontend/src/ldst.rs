@@ -612,63 +612,66 @@ pub(crate) fn simd_single(c: &mut Ctx, w: u32) -> Flow {
     let s = bit(w, 12);
     let size = bits(w, 11, 10);
     let (rm, rn, rt) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
-    if r || opcode & 1 != 0 {
-        return unsupported(c); // LD2-LD4 single
-    }
-    let base = c.base(rn);
-    let (esize, index, replicate) = match opcode {
+    // LD1-LD4 / ST1-ST4 (single structure) and LD1R-LD4R: `selem` consecutive registers
+    let selem = ((opcode & 1) << 1 | r as u32) + 1;
+    let (esize, index, replicate) = match opcode >> 1 {
         0 => (8u32, (q as u32) << 3 | (s as u32) << 2 | size, false),
-        2 if size & 1 == 0 => (16, (q as u32) << 2 | (s as u32) << 1 | size >> 1, false),
-        4 if size == 0 => (32, (q as u32) << 1 | s as u32, false),
-        4 if size == 1 && !s => (64, q as u32, false),
-        6 if l && !s => (8 << size, 0, true),
-        _ => return unsupported(c),
+        1 if size & 1 == 0 => (16, (q as u32) << 2 | (s as u32) << 1 | size >> 1, false),
+        2 if size == 0 => (32, (q as u32) << 1 | s as u32, false),
+        2 if size == 1 && !s => (64, q as u32, false),
+        3 if l && !s => (8 << size, 0, true),
+        _ => return c.undefined(),
     };
+    let base = c.base(rn);
     let bytes = (esize / 8) as u8;
-    if replicate {
-        let v = c.b.load(Type::I64, bytes, false, base);
-        let vv = c.b.un(UnOp::VFromLow, v);
-        let mut d = c.b.vec(
-            VecOp::DupScalar,
-            esize as u8,
-            0,
-            vv,
-            Value::NONE,
-            Value::NONE,
-        );
-        if !q {
-            d = c.b.vec(VecOp::ZeroHigh, 64, 0, d, Value::NONE, Value::NONE);
+    for k in 0..selem {
+        let t = (rt + k) % 32;
+        let addr = add_imm(c, base, (k * esize / 8) as i64);
+        if replicate {
+            let v = c.b.load(Type::I64, bytes, false, addr);
+            let vv = c.b.un(UnOp::VFromLow, v);
+            let mut d = c.b.vec(
+                VecOp::DupScalar,
+                esize as u8,
+                0,
+                vv,
+                Value::NONE,
+                Value::NONE,
+            );
+            if !q {
+                d = c.b.vec(VecOp::ZeroHigh, 64, 0, d, Value::NONE, Value::NONE);
+            }
+            c.vw(t, d);
+        } else if l {
+            let v = c.b.load(Type::I64, bytes, false, addr);
+            let vv = c.b.un(UnOp::VFromLow, v);
+            let old = c.vr(t);
+            let d = c.b.vec(
+                VecOp::InsElem,
+                esize as u8,
+                (index << 4) as u8,
+                old,
+                vv,
+                Value::NONE,
+            );
+            c.vw(t, d);
+        } else {
+            let old = c.vr(t);
+            let e = c.b.vec(
+                VecOp::DupElem,
+                esize as u8,
+                index as u8,
+                old,
+                Value::NONE,
+                Value::NONE,
+            );
+            let lo = c.b.un(UnOp::VLow, e);
+            c.b.store(bytes, addr, lo);
         }
-        c.vw(rt, d);
-    } else if l {
-        let v = c.b.load(Type::I64, bytes, false, base);
-        let vv = c.b.un(UnOp::VFromLow, v);
-        let old = c.vr(rt);
-        let d = c.b.vec(
-            VecOp::InsElem,
-            esize as u8,
-            (index << 4) as u8,
-            old,
-            vv,
-            Value::NONE,
-        );
-        c.vw(rt, d);
-    } else {
-        let old = c.vr(rt);
-        let e = c.b.vec(
-            VecOp::DupElem,
-            esize as u8,
-            index as u8,
-            old,
-            Value::NONE,
-            Value::NONE,
-        );
-        let lo = c.b.un(UnOp::VLow, e);
-        c.b.store(bytes, base, lo);
     }
     if post {
         let nb = if rm == 31 {
-            add_imm(c, base, bytes as i64)
+            add_imm(c, base, (selem * esize / 8) as i64)
         } else {
             let m = c.xr(rm, true);
             c.bin(BinOp::Add, base, m)

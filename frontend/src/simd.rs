@@ -444,7 +444,13 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
             let ext = if u { VecOp::Uxtl } else { VecOp::Sxtl };
             let a = c.v1(ext, esize, 0, n);
             let b = c.v1(ext, esize, 0, m);
-            let abd = c.v2(if u { VecOp::UAbd } else { VecOp::SAbd }, esize * 2, 0, a, b);
+            let abd = c.v2(
+                if u { VecOp::UAbd } else { VecOp::SAbd },
+                esize * 2,
+                0,
+                a,
+                b,
+            );
             if opcode == 5 {
                 let d = c.vr(rd);
                 c.v2(VecOp::Add, esize * 2, 0, d, abd)
@@ -556,14 +562,26 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
                 c.v1(VecOp::ZeroHigh, 64, 0, n)
             };
             let d = c.vr(rd);
-            c.v2(if u { VecOp::UAdalp } else { VecOp::SAdalp }, esize, 0, d, src)
+            c.v2(
+                if u { VecOp::UAdalp } else { VecOp::SAdalp },
+                esize,
+                0,
+                d,
+                src,
+            )
         }
         (3, _) => {
             if size == 3 && !q {
                 return c.undefined();
             }
             let d = c.vr(rd);
-            c.v2(if u { VecOp::USQAdd } else { VecOp::SUQAdd }, esize, fhalf, d, n)
+            c.v2(
+                if u { VecOp::USQAdd } else { VecOp::SUQAdd },
+                esize,
+                fhalf,
+                d,
+                n,
+            )
         }
         (4, _) if size < 3 => c.v1(if u { VecOp::Clz } else { VecOp::Cls }, esize, 0, n),
         (5, true) if size == 1 => c.v1(VecOp::Rbit, 8, 0, n),
@@ -771,9 +789,21 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             let right = 2 * esize - immhb;
             let d = c.vr(rd);
             match (opcode, u) {
-                (2, _) => c.v2(if u { VecOp::USra } else { VecOp::SSra }, esize, right, d, n),
+                (2, _) => c.v2(
+                    if u { VecOp::USra } else { VecOp::SSra },
+                    esize,
+                    right,
+                    d,
+                    n,
+                ),
                 (4, _) => c.v1(if u { VecOp::URShr } else { VecOp::SRShr }, esize, right, n),
-                (6, _) => c.v2(if u { VecOp::URSra } else { VecOp::SRSra }, esize, right, d, n),
+                (6, _) => c.v2(
+                    if u { VecOp::URSra } else { VecOp::SRSra },
+                    esize,
+                    right,
+                    d,
+                    n,
+                ),
                 (8, true) => c.v2(VecOp::Sri, esize, right, d, n),
                 (10, true) => c.v2(VecOp::Sli, esize, immhb - esize, d, n),
                 _ => return unsupported(c),
@@ -914,7 +944,8 @@ pub(crate) fn tbl(c: &mut Ctx, w: u32) -> Flow {
     let d = c.vr(rd);
     if len == 0 {
         let t = c.vr(rn);
-        let r = c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
+        let r =
+            c.b.vec(if tbx { VecOp::Tbx } else { VecOp::Tbl }, 8, 0, t, idx, d);
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
@@ -1470,9 +1501,27 @@ pub(crate) fn scalar_shift_imm_lanes(c: &mut Ctx, w: u32) -> Flow {
     let d_only = esize == 64;
     // (op, source esize, result esize, shift, takes the destination)
     let (op, src_e, dst_e, sh, acc) = match (opcode, u) {
-        (2, _) if d_only => (if u { VecOp::USra } else { VecOp::SSra }, 64, 64, right, true),
-        (4, _) if d_only => (if u { VecOp::URShr } else { VecOp::SRShr }, 64, 64, right, false),
-        (6, _) if d_only => (if u { VecOp::URSra } else { VecOp::SRSra }, 64, 64, right, true),
+        (2, _) if d_only => (
+            if u { VecOp::USra } else { VecOp::SSra },
+            64,
+            64,
+            right,
+            true,
+        ),
+        (4, _) if d_only => (
+            if u { VecOp::URShr } else { VecOp::SRShr },
+            64,
+            64,
+            right,
+            false,
+        ),
+        (6, _) if d_only => (
+            if u { VecOp::URSra } else { VecOp::SRSra },
+            64,
+            64,
+            right,
+            true,
+        ),
         (8, true) if d_only => (VecOp::Sri, 64, 64, right, true),
         (10, true) if d_only => (VecOp::Sli, 64, 64, left, true),
         (12, true) => (VecOp::SQShluImm, esize, esize, left, false),
@@ -1492,7 +1541,11 @@ pub(crate) fn scalar_shift_imm_lanes(c: &mut Ctx, w: u32) -> Flow {
             false,
         ),
         (31, _) if esize >= 32 => (
-            if u { VecOp::FCvtZUFix } else { VecOp::FCvtZSFix },
+            if u {
+                VecOp::FCvtZUFix
+            } else {
+                VecOp::FCvtZSFix
+            },
             esize,
             esize,
             right,
@@ -1527,8 +1580,20 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
     let zero = c.b.vconst(0);
     // (op, source esize, result esize, takes the destination, compare with zero swapped)
     let (op, src_e, dst_e, acc, swap) = match (opcode, u) {
-        (3, _) => (if u { VecOp::USQAdd } else { VecOp::SUQAdd }, esize, esize, true, false),
-        (7, _) => (if u { VecOp::SQNeg } else { VecOp::SQAbs }, esize, esize, false, false),
+        (3, _) => (
+            if u { VecOp::USQAdd } else { VecOp::SUQAdd },
+            esize,
+            esize,
+            true,
+            false,
+        ),
+        (7, _) => (
+            if u { VecOp::SQNeg } else { VecOp::SQAbs },
+            esize,
+            esize,
+            false,
+            false,
+        ),
         (18, true) if size < 3 => (VecOp::SQXtun, 2 * esize, esize, false, false),
         (20, _) if size < 3 => (
             if u { VecOp::UQXtn } else { VecOp::SQXtn },

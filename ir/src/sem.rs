@@ -843,7 +843,8 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             let (src, acc) = if op == VecOp::SAddlp { (a, 0) } else { (b, a) };
             let mut r = 0u128;
             for i in 0..n / 2 {
-                let s2 = ext(lane(src, e, 2 * i), e, signed) + ext(lane(src, e, 2 * i + 1), e, signed);
+                let s2 =
+                    ext(lane(src, e, 2 * i), e, signed) + ext(lane(src, e, 2 * i + 1), e, signed);
                 let v = (lane(acc, 2 * e, i) as i128).wrapping_add(s2) as u64 & mask(2 * e);
                 set_lane(&mut r, 2 * e, i, v);
             }
@@ -889,7 +890,9 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 VecOp::FRintZ => RoundMode::Zero,
                 _ => RoundMode::Away,
             };
-            fmap(env, a, 0, 0, e, imm, |v, x, _, _| softfp::round_int(v, x, e, mode, false))
+            fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+                softfp::round_int(v, x, e, mode, false)
+            })
         }
         VecOp::FRintX | VecOp::FRintI => {
             let exact = op == VecOp::FRintX;
@@ -938,7 +941,10 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
         }
         VecOp::SSra | VecOp::USra | VecOp::SRShr | VecOp::URShr | VecOp::SRSra | VecOp::URSra => {
             let signed = matches!(op, VecOp::SSra | VecOp::SRShr | VecOp::SRSra);
-            let round = matches!(op, VecOp::SRShr | VecOp::URShr | VecOp::SRSra | VecOp::URSra);
+            let round = matches!(
+                op,
+                VecOp::SRShr | VecOp::URShr | VecOp::SRSra | VecOp::URSra
+            );
             let acc = matches!(op, VecOp::SSra | VecOp::USra | VecOp::SRSra | VecOp::URSra);
             let sh = imm as u32;
             let (src, d) = if acc { (b, a) } else { (a, 0) };
@@ -955,7 +961,9 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
         VecOp::Sri => {
             let sh = imm as u32;
             let ins = if sh >= e { 0 } else { m >> sh };
-            map2(b, a, e, |x, dv| (dv & !ins | ((x & m) >> sh.min(63)) & ins) & m)
+            map2(b, a, e, |x, dv| {
+                (dv & !ins | ((x & m) >> sh.min(63)) & ins) & m
+            })
         }
         VecOp::Sli => {
             let sh = imm as u32;
@@ -991,7 +999,8 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             let sh = imm as u32;
             let mut r = 0u128;
             for i in 0..128 / e {
-                let v = ext(lane(a, e, i), e, src_signed) + if round { 1i128 << (sh - 1) } else { 0 };
+                let v =
+                    ext(lane(a, e, i), e, src_signed) + if round { 1i128 << (sh - 1) } else { 0 };
                 let v = v >> sh;
                 let x = if saturate {
                     sat(env, v, e / 2, dst_signed)
@@ -1025,7 +1034,11 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                     _ => {
                         let acc = ext(lane(a, 2 * e, i), 2 * e, true);
                         let p = ext(p, 2 * e, true);
-                        let s = if op == VecOp::SQDMlal { acc + p } else { acc - p };
+                        let s = if op == VecOp::SQDMlal {
+                            acc + p
+                        } else {
+                            acc - p
+                        };
                         sat(env, s, 2 * e, true)
                     }
                 };
@@ -1075,7 +1088,10 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
 
 fn is_half_form(op: VecOp) -> bool {
     use VecOp::*;
-    matches!(op, Zip1 | Zip2 | Uzp1 | Uzp2 | Trn1 | Trn2 | UAddlv | SAddlv)
+    matches!(
+        op,
+        Zip1 | Zip2 | Uzp1 | Uzp2 | Trn1 | Trn2 | UAddlv | SAddlv
+    )
 }
 
 /// Packs (op, esize, imm) for the JIT's vector helper.

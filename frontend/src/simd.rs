@@ -824,7 +824,7 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             };
             c.v1(op, esize, immhb - esize, src)
         }
-        (16 | 17, true) | (17 | 18 | 19, _) if esize < 64 => {
+        (16 | 17, true) | (17..=19, _) if esize < 64 => {
             let op = match (opcode, u) {
                 (17, false) => VecOp::RShrN,
                 (16, true) => VecOp::SQShrUN,

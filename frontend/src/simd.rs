@@ -1165,11 +1165,20 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
-    // the FP16/BF16/dot-product/RDM forms that share this space
-    if matches!(
-        (opcode, u),
-        (0, false) | (4, false) | (14, _) | (15, _) | (13, true)
-    ) || size == 0
+    if opcode == 14 && size == 2 {
+        // SDOT/UDOT (by element): a 4-byte group of Vm, index H:L
+        let vm = c.vr(m << 4 | rm4);
+        let e = c.v1(VecOp::DupElem, 32, h << 1 | l, vm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let op = if u { VecOp::UDot } else { VecOp::SDot };
+        let r = c.b.vec(op, 32, fhalf as u8, d, n, e);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    // the FP16/BF16/I8MM forms that share this space
+    if matches!((opcode, u), (0, false) | (4, false) | (14, _) | (15, false))
+        || size == 0
         || size == 3
     {
         return unsupported(c);
@@ -1233,6 +1242,18 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
                 }
             };
             c.vw(rd, r);
+        }
+        (13 | 15, true) => {
+            // SQRDMLAH, SQRDMLSH (by element)
+            let n = c.vr(rn);
+            let d = c.vr(rd);
+            let op = if opcode == 13 {
+                VecOp::SQRDMlah
+            } else {
+                VecOp::SQRDMlsh
+            };
+            let r = c.b.vec(op, esize as u8, fhalf as u8, d, n, e);
+            c.vw_q(rd, q, r);
         }
         (12 | 13, false) => {
             // SQDMULH, SQRDMULH (by element)
@@ -1687,6 +1708,9 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let rm4 = bits(w, 19, 16);
     let fp = matches!((opcode, u), (1, false) | (5, false) | (9, _));
+    if !fp && !matches!((opcode, u), (12 | 13 | 11 | 3 | 7, false) | (13 | 15, true)) {
+        return unsupported(c);
+    }
     let (esize, index, rm) = match (fp, size) {
         (true, 2) => (32, h << 1 | l, m << 4 | rm4),
         (true, 3) if l == 0 => (64, h, m << 4 | rm4),
@@ -1712,6 +1736,15 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
             (c.b.vec(VecOp::FMla, esize as u8, 2, d, n, e), esize)
         }
         (12, false) => (c.v2(VecOp::SQDMulH, esize, 2, n, e), esize),
+        (13 | 15, true) => {
+            let d = c.vr(rd);
+            let op = if opcode == 13 {
+                VecOp::SQRDMlah
+            } else {
+                VecOp::SQRDMlsh
+            };
+            (c.b.vec(op, esize as u8, 2, d, n, e), esize)
+        }
         (13, false) => (c.v2(VecOp::SQRDMulH, esize, 2, n, e), esize),
         (11, false) => (c.v2(VecOp::SQDMull, esize, 0, n, e), 2 * esize),
         (3 | 7, false) => {
@@ -1756,6 +1789,53 @@ pub(crate) fn scalar_pairwise(c: &mut Ctx, w: u32) -> Flow {
     // the pair is the low 64 bits (two singles) or the whole register (two doubles)
     let half = if esize == 32 { 1 } else { 0 };
     let r = c.v2(op, esize, half, n, zero);
+    let r = lane0(c, r, esize);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD three-register extension: SDOT/UDOT (FEAT_DotProd), SQRDMLAH/SQRDMLSH (FEAT_RDM).
+pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let size = bits(w, 23, 22);
+    let opcode = bits(w, 14, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let half = if q { 0 } else { 1 };
+    let op = match (opcode, u) {
+        (0, true) if size == 1 || size == 2 => VecOp::SQRDMlah,
+        (1, true) if size == 1 || size == 2 => VecOp::SQRDMlsh,
+        (2, _) if size == 2 => {
+            if u {
+                VecOp::UDot
+            } else {
+                VecOp::SDot
+            }
+        }
+        _ => return unsupported(c),
+    };
+    let d = c.vr(rd);
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.b.vec(op, 8 << size, half, d, n, m);
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar three same extra: SQRDMLAH/SQRDMLSH on element 0.
+pub(crate) fn scalar_three_extension(c: &mut Ctx, w: u32) -> Flow {
+    let size = bits(w, 23, 22);
+    let s = bit(w, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    if !(size == 1 || size == 2) {
+        return c.undefined();
+    }
+    let esize = 8u32 << size;
+    let op = if s { VecOp::SQRDMlsh } else { VecOp::SQRDMlah };
+    let d = c.vr(rd);
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.b.vec(op, esize as u8, 2, d, n, m);
     let r = lane0(c, r, esize);
     c.vw(rd, r);
     Flow::Next

@@ -524,6 +524,12 @@ pub enum VecOp {
     SQDMlsl,
     /// Signed add long across lanes (SADDLV), as `UAddlv`.
     SAddlv,
+    /// Dot products of 8-bit groups into 32-bit lanes (a = accumulator), and the rounding
+    /// doubling multiply-accumulate high (FEAT_RDM; a = accumulator, QC).
+    SDot,
+    UDot,
+    SQRDMlah,
+    SQRDMlsh,
 }
 
 impl VecOp {
@@ -532,7 +538,9 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            SQDMull
+            SQRDMlah
+                | SQRDMlsh
+                | SQDMull
                 | SQDMlal
                 | SQDMlsl
                 | SQShlImm

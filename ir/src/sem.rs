@@ -522,6 +522,28 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             (acc & mask(2 * e)) as u128
         }
+        VecOp::SDot | VecOp::UDot => {
+            let signed = op == VecOp::SDot;
+            fmap(env, a, b, c, 32, imm, |_, acc, x, y| {
+                let mut sum = 0i128;
+                for k in 0..4 {
+                    let xb = ext(x >> (8 * k), 8, signed);
+                    let yb = ext(y >> (8 * k), 8, signed);
+                    sum += xb * yb;
+                }
+                (acc as i128 + sum) as u64 & 0xffff_ffff
+            })
+        }
+        VecOp::SQRDMlah | VecOp::SQRDMlsh => fmap(env, a, b, c, e, imm, |v, acc, x, y| {
+            let p = 2 * ext(x, e, true) * ext(y, e, true);
+            let acc = ext(acc, e, true) << e;
+            let s = if op == VecOp::SQRDMlah {
+                acc + p
+            } else {
+                acc - p
+            };
+            sat(v, (s + (1i128 << (e - 1))) >> e, e, true)
+        }),
         VecOp::SAddlv => {
             let n = if imm == 1 { 64 / e } else { 128 / e };
             let mut acc = 0i64;
@@ -1300,6 +1322,10 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::SQDMlal,
     VecOp::SQDMlsl,
     VecOp::SAddlv,
+    VecOp::SDot,
+    VecOp::UDot,
+    VecOp::SQRDMlah,
+    VecOp::SQRDMlsh,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -181,11 +181,28 @@ pub(crate) fn modified_imm(c: &mut Ctx, w: u32) -> Flow {
     let q = bit(w, 30);
     let op = bit(w, 29);
     let cmode = bits(w, 15, 12);
-    if bit(w, 11) {
-        return unsupported(c);
-    }
     let imm8 = (bits(w, 18, 16) << 5 | bits(w, 9, 5)) as u64;
     let rd = bits(w, 4, 0);
+    if bit(w, 11) {
+        // FMOV (vector, immediate), half precision (FEAT_FP16); what qemu makes of the op = 1
+        // forms is not established here, so they stay unimplemented
+        if op {
+            return unsupported(c);
+        }
+        if cmode != 15 {
+            return c.undefined();
+        }
+        let b6 = imm8 >> 6 & 1;
+        let exp = (b6 ^ 1) << 4 | (if b6 == 1 { 3 } else { 0 }) << 2 | (imm8 >> 4 & 3);
+        let h = (imm8 >> 7) << 15 | exp << 10 | (imm8 & 15) << 6;
+        let mut v = 0u128;
+        for i in 0..8 {
+            v |= (h as u128) << (16 * i);
+        }
+        let r = c.b.vconst(v);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
     if cmode == 15 && op && !q {
         return c.undefined();
     }

@@ -68,6 +68,9 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
     let rm = bits(w, 20, 19);
     let opcode = bits(w, 18, 16);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    if ftype == 3 {
+        return crate::fp16::fp_int(c, w);
+    }
     // FMOV between general and FP registers
     if opcode >= 6 {
         match (sf, ftype, rm) {
@@ -133,6 +136,9 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::dp1(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -152,6 +158,7 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
             }
             c.b.cvt(CvtOp::FToF, a, to)
         }
+        7 => return crate::fp16::to_half(c, w),
         // FRINTN, FRINTP, FRINTM, FRINTZ, FRINTA; FRINTX and FRINTI in FPCR's mode
         8..=11 => c.b.fp(FpOp::Round(rmode(opcode - 8)), a, none, none),
         12 => c.b.fp(FpOp::Round(RoundMode::Away), a, none, none),
@@ -170,6 +177,9 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_compare(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::compare(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -210,6 +220,9 @@ fn expand_imm(imm8: u32, ft: Type) -> u64 {
 }
 
 pub(crate) fn fp_imm(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::imm(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -223,6 +236,9 @@ pub(crate) fn fp_imm(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::ccmp(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -253,6 +269,9 @@ pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp2(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::dp2(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -279,6 +298,9 @@ pub(crate) fn fp_dp2(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_csel(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::csel(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };
@@ -292,6 +314,9 @@ pub(crate) fn fp_csel(c: &mut Ctx, w: u32) -> Flow {
 }
 
 pub(crate) fn fp_dp3(c: &mut Ctx, w: u32) -> Flow {
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::dp3(c, w);
+    }
     let Some(ft) = fty(w) else {
         return unsupported(c);
     };

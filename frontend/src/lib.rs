@@ -12,6 +12,7 @@ pub mod disasm;
 mod dp_imm;
 mod dp_reg;
 mod fp;
+mod fp16;
 mod ldst;
 mod simd;
 mod system;

@@ -1512,7 +1512,7 @@ pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
 }
 
 /// Element 0 of `v` (`esize` bits), every other bit zero.
-fn lane0(c: &mut Ctx, v: Value, esize: u32) -> Value {
+pub(crate) fn lane0(c: &mut Ctx, v: Value, esize: u32) -> Value {
     let m = if esize == 128 {
         u128::MAX
     } else {

@@ -530,6 +530,14 @@ pub enum VecOp {
     UDot,
     SQRDMlah,
     SQRDMlsh,
+    /// Scalar half-precision conversions and compare, on element 0: integer (low 64 bits of
+    /// a) → half (`imm`: bit 0 signed, bit 1 64-bit source); half → integer (`imm`: bits 2:0
+    /// rounding mode index, bit 3 signed, bit 4 64-bit result); half ↔ single/double (`imm`:
+    /// 0 h→s, 1 h→d, 2 s→h, 3 d→h); FCMP (`imm` bit 0: FCMPE) giving NZCV.
+    HFromInt,
+    HToInt,
+    HCvt,
+    HCmp,
 }
 
 impl VecOp {
@@ -538,7 +546,11 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            SQRDMlah
+            HFromInt
+                | HToInt
+                | HCvt
+                | HCmp
+                | SQRDMlah
                 | SQRDMlsh
                 | SQDMull
                 | SQDMlal

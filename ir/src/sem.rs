@@ -522,6 +522,27 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             (acc & mask(2 * e)) as u128
         }
+        VecOp::HFromInt => {
+            let bits = if imm & 2 != 0 { 64 } else { 32 };
+            softfp::from_int(env, a as u64, bits, imm & 1 != 0, 16, 0) as u128
+        }
+        VecOp::HToInt => {
+            let bits = if imm & 16 != 0 { 64 } else { 32 };
+            let mode = ROUND_MODES[(imm & 7) as usize];
+            softfp::to_int(env, a as u64 & 0xffff, 16, mode, imm & 8 != 0, bits, 0) as u128
+        }
+        VecOp::HCvt => {
+            let (from, to) = match imm {
+                0 => (16, 32),
+                1 => (16, 64),
+                2 => (32, 16),
+                _ => (64, 16),
+            };
+            softfp::convert(env, a as u64 & mask(from), from, to) as u128
+        }
+        VecOp::HCmp => {
+            softfp::compare(env, a as u64 & 0xffff, b as u64 & 0xffff, 16, imm & 1 != 0) as u128
+        }
         VecOp::SDot | VecOp::UDot => {
             let signed = op == VecOp::SDot;
             fmap(env, a, b, c, 32, imm, |_, acc, x, y| {
@@ -1326,6 +1347,10 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::UDot,
     VecOp::SQRDMlah,
     VecOp::SQRDMlsh,
+    VecOp::HFromInt,
+    VecOp::HToInt,
+    VecOp::HCvt,
+    VecOp::HCmp,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -136,11 +136,17 @@ enum Val {
 /// FPUnpack: `flush` applies flush-to-zero to denormal inputs (FPUnpackCV passes false for
 /// half precision). Single and double denormals flushed raise IDC.
 fn unpack(env: &mut Env, x: u64, bits: u32, flush: bool) -> Val {
+    unpack_ahp(env, x, bits, flush, false)
+}
+
+/// FPUnpack with FPCR.AHP honoured: only conversions use the alternative half-precision
+/// format (exponent 31 is an ordinary exponent); half-precision arithmetic ignores AHP.
+fn unpack_ahp(env: &mut Env, x: u64, bits: u32, flush: bool, ahp: bool) -> Val {
     let f = fmt(bits);
     let sign = x & f.sign_bit() != 0;
     let exp = (x >> f.f) & f.exp_max();
     let frac = x & f.frac_mask();
-    let ahp = bits == 16 && env.fpcr & FPCR_AHP != 0;
+    let ahp = ahp && bits == 16;
     if exp == 0 {
         if frac == 0 {
             return Val::Zero(sign);
@@ -274,6 +280,21 @@ fn round(
     mode: RoundMode,
     fz: bool,
 ) -> u64 {
+    round_ahp(env, bits, sign, mant, exp, mode, fz, false)
+}
+
+/// FPRound, with the alternative half-precision format when `ahp` (conversions only).
+#[allow(clippy::too_many_arguments)]
+fn round_ahp(
+    env: &mut Env,
+    bits: u32,
+    sign: bool,
+    mant: u128,
+    exp: i32,
+    mode: RoundMode,
+    fz: bool,
+    ahp: bool,
+) -> u64 {
     let f = fmt(bits);
     let top = exp + bitlen(mant) - 1; // the unrounded exponent
     if fz && top < f.min_exp() {
@@ -300,7 +321,7 @@ fn round(
             int >>= 1;
         }
     }
-    let ahp = bits == 16 && env.fpcr & FPCR_AHP != 0;
+    let ahp = ahp && bits == 16;
     let mut inexact = err != Error::Zero;
     let result = if ahp && biased > f.exp_max() {
         env.raise(IOC);
@@ -873,8 +894,9 @@ pub fn convert(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {
     let ff = fmt(from);
     // FPUnpackCV / FPRoundCV: FZ16 does not apply to conversions
     let flush = from != 16 && env.fz(from);
-    let va = unpack(env, a, from, flush);
-    let alt_hp = to == 16 && env.fpcr & FPCR_AHP != 0;
+    let ahp = env.fpcr & FPCR_AHP != 0;
+    let va = unpack_ahp(env, a, from, flush, ahp);
+    let alt_hp = to == 16 && ahp;
     let sign = a & ff.sign_bit() != 0;
     match va {
         Val::QNaN | Val::SNaN => {
@@ -908,7 +930,7 @@ pub fn convert(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {
         Val::Num(s, m, e) => {
             let mode = env.rmode();
             let fz = to != 16 && env.fz(to);
-            round(env, to, s, m, e, mode, fz)
+            round_ahp(env, to, s, m, e, mode, fz, ahp)
         }
     }
 }

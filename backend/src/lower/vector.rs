@@ -315,12 +315,11 @@ impl Lower<'_, '_> {
                 }
             }
             FNeg | FAbs => {
-                let sign = if e == 32 {
-                    0x8000_0000u128
-                } else {
-                    1u128 << 63
-                };
-                let m = sign | sign << e | if e == 32 { sign << 64 | sign << 96 } else { 0 };
+                // the sign bit of every lane
+                let mut m = 0u128;
+                for i in 0..128 / e {
+                    m |= 1u128 << (e * i + e - 1);
+                }
                 let k = self.vconst(m);
                 if op == FNeg {
                     self.b.ins().bxor(a, k)

@@ -1857,3 +1857,110 @@ pub(crate) fn scalar_three_extension(c: &mut Ctx, w: u32) -> Flow {
     c.vw(rd, r);
     Flow::Next
 }
+
+/// AdvSIMD three same (FP16): the FP three-same ops on 16-bit lanes.
+pub(crate) fn three_same_fp16(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let a = bit(w, 23);
+    let opcode = bits(w, 13, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let half = if q { 0 } else { 1 };
+    let op = match (u, a, opcode) {
+        (false, false, 0) => VecOp::FMaxNm,
+        (false, false, 1) => VecOp::FMla,
+        (false, false, 2) => VecOp::FAdd,
+        (false, false, 3) => VecOp::FMulX,
+        (false, false, 4) => VecOp::FCmEq,
+        (false, false, 6) => VecOp::FMax,
+        (false, false, 7) => VecOp::FRecpS,
+        (false, true, 0) => VecOp::FMinNm,
+        (false, true, 1) => VecOp::FMls,
+        (false, true, 2) => VecOp::FSub,
+        (false, true, 6) => VecOp::FMin,
+        (false, true, 7) => VecOp::FRSqrtS,
+        (true, false, 0) => VecOp::FMaxNmP,
+        (true, false, 2) => VecOp::FAddP,
+        (true, false, 3) => VecOp::FMul,
+        (true, false, 4) => VecOp::FCmGe,
+        (true, false, 5) => VecOp::FAcGe,
+        (true, false, 6) => VecOp::FMaxP,
+        (true, false, 7) => VecOp::FDiv,
+        (true, true, 0) => VecOp::FMinNmP,
+        (true, true, 2) => VecOp::FAbd,
+        (true, true, 4) => VecOp::FCmGt,
+        (true, true, 5) => VecOp::FAcGt,
+        (true, true, 6) => VecOp::FMinP,
+        _ => return c.undefined(),
+    };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = if matches!(op, VecOp::FMla | VecOp::FMls) {
+        let d = c.vr(rd);
+        c.b.vec(op, 16, half, d, n, m)
+    } else {
+        c.v2(op, 16, half as u32, n, m)
+    };
+    c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+/// AdvSIMD two-register misc (FP16): rounding, conversions, compares with zero, FABS, FNEG,
+/// FSQRT on 16-bit lanes (the reciprocal estimates are not implemented).
+pub(crate) fn two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
+    let q = bit(w, 30);
+    let u = bit(w, 29);
+    let a = bit(w, 23);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let half = if q { 0 } else { 1 };
+    let n = c.vr(rn);
+    let zero = c.b.vconst(0);
+    let op = match (u, a, opcode) {
+        (false, false, 24) => VecOp::FRintN,
+        (false, false, 25) => VecOp::FRintM,
+        (false, false, 26) => VecOp::FCvtNS,
+        (false, false, 27) => VecOp::FCvtMS,
+        (false, false, 28) => VecOp::FCvtAS,
+        (false, false, 29) => VecOp::SCvtF,
+        (false, true, 15) => VecOp::FAbs,
+        (false, true, 24) => VecOp::FRintP,
+        (false, true, 25) => VecOp::FRintZ,
+        (false, true, 26) => VecOp::FCvtPS,
+        (false, true, 27) => VecOp::FCvtZS,
+        (true, false, 24) => VecOp::FRintA,
+        (true, false, 25) => VecOp::FRintX,
+        (true, false, 26) => VecOp::FCvtNU,
+        (true, false, 27) => VecOp::FCvtMU,
+        (true, false, 28) => VecOp::FCvtAU,
+        (true, false, 29) => VecOp::UCvtF,
+        (true, true, 15) => VecOp::FNeg,
+        (true, true, 25) => VecOp::FRintI,
+        (true, true, 26) => VecOp::FCvtPU,
+        (true, true, 27) => VecOp::FCvtZU,
+        (true, true, 31) => VecOp::FSqrt,
+        (_, true, 12..=14) => {
+            let (cmp, swap) = match (opcode, u) {
+                (12, false) => (VecOp::FCmGt, false),
+                (13, false) => (VecOp::FCmEq, false),
+                (14, false) => (VecOp::FCmGt, true),
+                (12, true) => (VecOp::FCmGe, false),
+                (13, true) => (VecOp::FCmGe, true),
+                _ => return c.undefined(),
+            };
+            let (x, y) = if swap { (zero, n) } else { (n, zero) };
+            let r = c.v2(cmp, 16, half, x, y);
+            c.vw_q(rd, q, r);
+            return Flow::Next;
+        }
+        _ => return unsupported(c),
+    };
+    let imm = if matches!(op, VecOp::FAbs | VecOp::FNeg) {
+        0
+    } else {
+        half
+    };
+    let r = c.v1(op, 16, imm, n);
+    c.vw_q(rd, q, r);
+    Flow::Next
+}

@@ -152,8 +152,8 @@ impl Lower<'_, '_> {
         args: [Option<ClValue>; 3],
     ) -> Option<ClValue> {
         use VecOp::*;
-        // scalar forms of lane ops (element 0 only) go to the helper
-        if imm == 2 && op.is_fp() {
+        // scalar forms of lane ops (element 0 only) and half-precision lanes go to the helper
+        if op.is_fp() && (imm == 2 || esize == 16) {
             return None;
         }
         let e = esize as u32;

@@ -652,7 +652,9 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             c.vw(rd, r);
             return Flow::Next;
         }
-        (24 | 25, _) | (26..=28, _) | (12..=14, _) if opcode >= 24 || size >= 2 => {
+        (24 | 25, _) | (26..=28, _) | (12..=14, _)
+            if (opcode >= 24 || size >= 2) && !(opcode == 28 && size == 2) =>
+        {
             if size & 1 == 1 && !q {
                 return c.undefined();
             }
@@ -707,6 +709,18 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
         (15, false) if size >= 2 => c.v1(VecOp::FAbs, fesize, 0, n),
         (15, true) if size >= 2 => c.v1(VecOp::FNeg, fesize, 0, n),
         (31, true) if size >= 2 => c.v1(VecOp::FSqrt, fesize, fhalf, n),
+        (29, _) if size >= 2 => {
+            if size & 1 == 1 && !q {
+                return c.undefined();
+            }
+            c.v1(
+                if u { VecOp::FRSqrtE } else { VecOp::FRecpE },
+                fesize,
+                fhalf,
+                n,
+            )
+        }
+        (28, _) if size == 2 => c.v1(if u { VecOp::URSqrtE } else { VecOp::URecpE }, 32, 0, n),
         (29, _) if size < 2 => c.v1(
             if u { VecOp::UCvtF } else { VecOp::SCvtF },
             fesize,
@@ -1115,7 +1129,7 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
         c.vw_scalar(rd, x);
         return Flow::Next;
     }
-    if size != 3 || matches!(opcode, 3 | 7 | 12..=14 | 18 | 20 | 26..=28) {
+    if size != 3 || matches!(opcode, 3 | 7 | 12..=14 | 18 | 20 | 26..=29 | 31) {
         return scalar_two_misc_lanes(c, w);
     }
     let a = c.vr_scalar(rn, 64);
@@ -1651,6 +1665,14 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
             };
             (cmp, fesize, fesize, false, swap)
         }
+        (29, _) if hi => (
+            if u { VecOp::FRSqrtE } else { VecOp::FRecpE },
+            fesize,
+            fesize,
+            false,
+            false,
+        ),
+        (31, false) if hi => (VecOp::FRecpX, fesize, fesize, false, false),
         (26..=28, _) => {
             let op = match (opcode, u, hi) {
                 (26, false, false) => VecOp::FCvtNS,
@@ -1677,7 +1699,8 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
         let (x, y) = if swap { (zero, src) } else { (src, zero) };
         c.v2(op, src_e, 2, x, y)
     } else {
-        c.v1(op, src_e, 0, src)
+        // element 0 only (`imm` = 2): an estimate of a zero lane would raise DZC
+        c.v1(op, src_e, 2, src)
     };
     let r = lane0(c, r, dst_e);
     c.vw(rd, r);
@@ -1939,6 +1962,8 @@ pub(crate) fn two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
         (true, true, 26) => VecOp::FCvtPU,
         (true, true, 27) => VecOp::FCvtZU,
         (true, true, 31) => VecOp::FSqrt,
+        (false, true, 29) => VecOp::FRecpE,
+        (true, true, 29) => VecOp::FRSqrtE,
         (_, true, 12..=14) => {
             let (cmp, swap) = match (opcode, u) {
                 (12, false) => (VecOp::FCmGt, false),

@@ -538,6 +538,13 @@ pub enum VecOp {
     HToInt,
     HCvt,
     HCmp,
+    /// Reciprocal and reciprocal square root estimates (FRECPE, FRSQRTE; URECPE, URSQRTE on
+    /// 32-bit lanes) and FRECPX.
+    FRecpE,
+    FRSqrtE,
+    URecpE,
+    URSqrtE,
+    FRecpX,
 }
 
 impl VecOp {
@@ -546,7 +553,10 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            HFromInt
+            FRecpE
+                | FRSqrtE
+                | FRecpX
+                | HFromInt
                 | HToInt
                 | HCvt
                 | HCmp

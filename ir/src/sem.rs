@@ -522,6 +522,27 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             (acc & mask(2 * e)) as u128
         }
+        VecOp::FRecpE => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::recip_estimate(v, x, e)
+        }),
+        VecOp::FRSqrtE => fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+            softfp::rsqrt_estimate(v, x, e)
+        }),
+        VecOp::FRecpX => fmap(env, a, 0, 0, e, imm, |v, x, _, _| softfp::recpx(v, x, e)),
+        VecOp::URecpE => map2(a, 0, 32, |x, _| {
+            if x >> 31 == 0 {
+                0xffff_ffff
+            } else {
+                softfp::recip_estimate9(x >> 23 & 0x1ff) << 23
+            }
+        }),
+        VecOp::URSqrtE => map2(a, 0, 32, |x, _| {
+            if x >> 30 == 0 {
+                0xffff_ffff
+            } else {
+                softfp::rsqrt_estimate9(x >> 23 & 0x1ff) << 23
+            }
+        }),
         VecOp::HFromInt => {
             let bits = if imm & 2 != 0 { 64 } else { 32 };
             softfp::from_int(env, a as u64, bits, imm & 1 != 0, 16, 0) as u128
@@ -1351,6 +1372,11 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::HToInt,
     VecOp::HCvt,
     VecOp::HCmp,
+    VecOp::FRecpE,
+    VecOp::FRSqrtE,
+    VecOp::URecpE,
+    VecOp::URSqrtE,
+    VecOp::FRecpX,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

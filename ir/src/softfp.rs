@@ -650,6 +650,148 @@ fn step(env: &mut Env, a: u64, b: u64, bits: u32, rsqrt: bool) -> u64 {
     }
 }
 
+/// RecipEstimate: a 9-bit estimate (256..511) of 1/x for x = a/512 in [0.5, 1).
+pub fn recip_estimate9(a: u64) -> u64 {
+    let a = a * 2 + 1;
+    let b = (1u64 << 19) / a;
+    (b + 1) / 2
+}
+
+/// RecipSqrtEstimate: a 9-bit estimate (256..511) of 1/sqrt(x), x = a/512 in [0.25, 1).
+pub fn rsqrt_estimate9(a: u64) -> u64 {
+    let a = if a < 256 {
+        a * 2 + 1
+    } else {
+        ((a >> 1) << 1) * 2 + 2
+    };
+    let mut b = 512u64;
+    while a * (b + 1) * (b + 1) < (1 << 28) {
+        b += 1;
+    }
+    (b + 1) / 2
+}
+
+/// The fraction of `x` as 52 bits and its biased exponent (FPRecipEstimate's scaling).
+fn frac52(x: u64, f: Fmt) -> (u64, i64) {
+    let frac = (x & f.frac_mask()) << (52 - f.f);
+    let exp = ((x >> f.f) & f.exp_max()) as i64;
+    (frac, exp)
+}
+
+/// FPRecipEstimate (FRECPE).
+pub fn recip_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    let va = unpack(env, a, bits, fz);
+    if let Some(n) = process_nans(env, &[(a, va)], bits) {
+        return n;
+    }
+    let sign = a & f.sign_bit() != 0;
+    match va {
+        Val::Inf(_) => return f.zero(sign),
+        Val::Zero(_) => {
+            env.raise(DZC);
+            return f.inf(sign);
+        }
+        _ => {}
+    }
+    let Val::Num(_, m, e) = va else {
+        unreachable!()
+    };
+    let top = e + bitlen(m) - 1;
+    // |value| < 2^-(bias+1): the reciprocal overflows
+    if top < -(f.bias() + 1) {
+        let to_inf = match env.rmode() {
+            RoundMode::Nearest | RoundMode::Away => true,
+            RoundMode::Up => !sign,
+            RoundMode::Down => sign,
+            RoundMode::Zero => false,
+        };
+        env.raise(OFC | IXC);
+        return if to_inf {
+            f.inf(sign)
+        } else {
+            f.max_normal(sign)
+        };
+    }
+    if fz && top >= f.bias() - 1 {
+        env.raise(UFC);
+        return f.zero(sign);
+    }
+    let (mut frac, mut exp) = frac52(a, f);
+    if exp == 0 {
+        if frac >> 51 & 1 == 0 {
+            exp = -1;
+            frac = (frac << 2) & ((1 << 52) - 1);
+        } else {
+            frac = (frac << 1) & ((1 << 52) - 1);
+        }
+    }
+    let scaled = 256 | (frac >> 44);
+    let mut result_exp = 2 * f.bias() as i64 - 1 - exp;
+    let est = recip_estimate9(scaled);
+    let mut fraction = (est & 0xff) << 44;
+    if result_exp == 0 {
+        fraction = 1 << 51 | fraction >> 1;
+    } else if result_exp == -1 {
+        fraction = 1 << 50 | fraction >> 2;
+        result_exp = 0;
+    }
+    f.zero(sign) | (result_exp as u64 & f.exp_max()) << f.f | fraction >> (52 - f.f)
+}
+
+/// FPRSqrtEstimate (FRSQRTE).
+pub fn rsqrt_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    let va = unpack(env, a, bits, fz);
+    if let Some(n) = process_nans(env, &[(a, va)], bits) {
+        return n;
+    }
+    match va {
+        Val::Zero(s) => {
+            env.raise(DZC);
+            return f.inf(s);
+        }
+        Val::Inf(true) | Val::Num(true, _, _) => return invalid(env, bits),
+        Val::Inf(false) => return 0,
+        _ => {}
+    }
+    let (mut frac, mut exp) = frac52(a, f);
+    if exp == 0 {
+        while frac >> 51 & 1 == 0 {
+            frac = (frac << 1) & ((1 << 52) - 1);
+            exp -= 1;
+        }
+        frac = (frac << 1) & ((1 << 52) - 1);
+    }
+    let scaled = if exp & 1 == 0 {
+        256 | (frac >> 44)
+    } else {
+        128 | (frac >> 45)
+    };
+    let result_exp = (3 * f.bias() as i64 - 1 - exp) / 2;
+    let est = rsqrt_estimate9(scaled);
+    (result_exp as u64 & f.exp_max()) << f.f | ((est & 0xff) << 44) >> (52 - f.f)
+}
+
+/// FPRecpX (FRECPX): the exponent inverted, the fraction cleared.
+pub fn recpx(env: &mut Env, a: u64, bits: u32) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    let va = unpack(env, a, bits, fz);
+    if let Some(n) = process_nans(env, &[(a, va)], bits) {
+        return n;
+    }
+    let sign = f.zero(a & f.sign_bit() != 0);
+    let exp = (a >> f.f) & f.exp_max();
+    if exp == 0 {
+        sign | (f.exp_max() - 1) << f.f
+    } else {
+        sign | (!exp & f.exp_max()) << f.f
+    }
+}
+
 /// FPMax / FPMin / FPMaxNum / FPMinNum (`max`, `num`).
 pub fn min_max(env: &mut Env, a: u64, b: u64, bits: u32, max: bool, nm: bool) -> u64 {
     let f = fmt(bits);

@@ -654,7 +654,7 @@ fn step(env: &mut Env, a: u64, b: u64, bits: u32, rsqrt: bool) -> u64 {
 pub fn recip_estimate9(a: u64) -> u64 {
     let a = a * 2 + 1;
     let b = (1u64 << 19) / a;
-    (b + 1) / 2
+    b.div_ceil(2)
 }
 
 /// RecipSqrtEstimate: a 9-bit estimate (256..511) of 1/sqrt(x), x = a/512 in [0.25, 1).
@@ -668,7 +668,7 @@ pub fn rsqrt_estimate9(a: u64) -> u64 {
     while a * (b + 1) * (b + 1) < (1 << 28) {
         b += 1;
     }
-    (b + 1) / 2
+    b.div_ceil(2)
 }
 
 /// The fraction of `x` as 52 bits and its biased exponent (FPRecipEstimate's scaling).

@@ -396,6 +396,17 @@ fn with_field(w: u32, hi: u32, lo: u32, v: u32) -> u32 {
     (w & !m) | ((v << lo) & m)
 }
 
+/// Encodings whose result in qemu-aarch64 7.2 contradicts the Arm ARM, so they cannot be
+/// compared; each is listed with the reason.
+pub fn oracle_defect(w: u32) -> Option<&'static str> {
+    // FCVTZS/FCVTZU (scalar, fixed-point) on a half: qemu writes the 32-bit result, so bits
+    // 31:16 of the destination are not zero (the architecture writes a 16-bit element)
+    if w & 0xdf80_fc00 == 0x5f00_fc00 && (w >> 20) & 0x7 == 0b001 {
+        return Some("qemu writes 32 bits for FCVTZS/FCVTZU Hd, Hn, #fbits");
+    }
+    None
+}
+
 /// Makes a random encoding of class `name` safe to run in the harness, or rejects it: memory
 /// operands point into the scratch buffer, branches go to the harness's "taken" exit (+8), and
 /// CONSTRAINED UNPREDICTABLE register combinations are not generated. `None` rejects.
@@ -407,6 +418,9 @@ fn constrain(name: &str, w: u32, r: &mut Record, l: Layout, rng: &mut Rng) -> Op
     let rm = field(w, 20, 16);
     let rt2 = field(w, 14, 10);
     let base = l.base();
+    if let Some(_why) = oracle_defect(w) {
+        return None;
+    }
     match name {
         // exception generation and timers are not register-to-register behaviour
         "SVC" | "BRK" | "HLT" => None,

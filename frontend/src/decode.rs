@@ -120,6 +120,8 @@ table! {
         ("AdvSIMD scalar pairwise", "01u11110ss11000ooooo10nnnnnddddd", simd::scalar_pairwise),
         ("AdvSIMD scalar x indexed element", "01u11111ssLMmmmmoooo_0nnnnnddddd", simd::scalar_by_element),
         ("AdvSIMD three same (FP16)", "0qu01110a10mmmmm00ooo1nnnnnddddd", simd::three_same_fp16),
+        ("AdvSIMD scalar three same (FP16)", "01u11110a10mmmmm00ooo1nnnnnddddd", simd::scalar_three_same_fp16),
+        ("AdvSIMD scalar two-register misc (FP16)", "01u11110a111100ooooo10nnnnnddddd", simd::scalar_two_misc_fp16),
         ("AdvSIMD two-register misc (FP16)", "0qu01110a111100ooooo10nnnnnddddd", simd::two_misc_fp16),
         ("AdvSIMD three-register extension (SDOT/UDOT, SQRDMLAH, FCMLA, FCADD)", "0qu01110ss0mmmmm1oooo1nnnnnddddd", simd::three_extension),
         ("AdvSIMD scalar three same extra (SQRDMLAH/SQRDMLSH)", "01111110ss0mmmmm1000o1nnnnnddddd", simd::scalar_three_extension),

@@ -626,10 +626,11 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             }
             x
         }
-        (22, false) => {
-            // FCVTN/FCVTN2: double → single or single → half
+        (22, _) if !u || size == 1 => {
+            // FCVTN/FCVTN2: double → single or single → half; FCVTXN/FCVTXN2: round to odd
             let src_e = if size & 1 == 1 { 64 } else { 32 };
-            let x = c.v1(VecOp::FCvtN, src_e, 0, n);
+            let op = if u { VecOp::FCvtXN } else { VecOp::FCvtN };
+            let x = c.v1(op, src_e, 0, n);
             if q {
                 let d = c.vr(rd);
                 let lo = c.b.un(UnOp::VLow, d);
@@ -747,9 +748,27 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     let esize = 8u32 << size;
     if matches!(opcode, 12 | 15) {
-        // FMAXNMV/FMINNMV/FMAXV/FMINV: single precision, four lanes (U = 0 is FP16)
+        // FMAXNMV/FMINNMV/FMAXV/FMINV: single precision (four lanes) or, with U = 0, half
+        // precision (four or eight lanes)
         if !u {
-            return unsupported(c);
+            // bit 22 is not looked at (qemu-aarch64 and yaxpeax-arm agree)
+            let min = size >> 1 == 1;
+            let op = match (opcode, min) {
+                (12, false) => VecOp::FMaxNmP,
+                (12, true) => VecOp::FMinNmP,
+                (15, false) => VecOp::FMaxP,
+                _ => VecOp::FMinP,
+            };
+            let n = c.vr(rn);
+            let zero = c.b.vconst(0);
+            let mut r = c.v2(op, 16, if q { 0 } else { 1 }, n, zero);
+            if q {
+                r = c.v2(op, 16, 1, r, zero);
+            }
+            let r = c.v2(op, 16, 1, r, zero);
+            let r = lane0(c, r, 16);
+            c.vw(rd, r);
+            return Flow::Next;
         }
         if size & 1 == 1 || !q {
             return c.undefined();
@@ -876,7 +895,7 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             }
             x
         }
-        (28 | 31, _) if esize >= 32 => {
+        (28 | 31, _) if esize >= 16 => {
             // SCVTF/UCVTF/FCVTZS/FCVTZU (vector, fixed-point)
             let src = if q {
                 n
@@ -1129,7 +1148,7 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
         c.vw_scalar(rd, x);
         return Flow::Next;
     }
-    if size != 3 || matches!(opcode, 3 | 7 | 12..=14 | 18 | 20 | 26..=29 | 31) {
+    if size != 3 || matches!(opcode, 3 | 7 | 12..=14 | 18 | 20 | 22 | 26..=29 | 31) {
         return scalar_two_misc_lanes(c, w);
     }
     let a = c.vr_scalar(rn, 64);
@@ -1175,7 +1194,8 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
             2 => (32, h << 1 | l, m << 4 | rm4),
             3 if l == 0 && q => (64, h, m << 4 | rm4),
             3 => return c.undefined(),
-            _ => return unsupported(c), // half precision (FEAT_FP16) is not advertised
+            0 => (16, h << 2 | l << 1 | m, rm4),
+            _ => return c.undefined(),
         };
         let vm = c.vr(rm);
         let e = c.v1(VecOp::DupElem, esize, index, vm);
@@ -1585,14 +1605,14 @@ pub(crate) fn scalar_shift_imm_lanes(c: &mut Ctx, w: u32) -> Flow {
         (18, true) if esize < 64 => (VecOp::UQShrN, 2 * esize, esize, right, false),
         (19, false) if esize < 64 => (VecOp::SQRShrN, 2 * esize, esize, right, false),
         (19, true) if esize < 64 => (VecOp::UQRShrN, 2 * esize, esize, right, false),
-        (28, _) if esize >= 32 => (
+        (28, _) if esize >= 16 => (
             if u { VecOp::UCvtFFix } else { VecOp::SCvtFFix },
             esize,
             esize,
             right,
             false,
         ),
-        (31, _) if esize >= 32 => (
+        (31, _) if esize >= 16 => (
             if u {
                 VecOp::FCvtZUFix
             } else {
@@ -1673,6 +1693,7 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
             false,
         ),
         (31, false) if hi => (VecOp::FRecpX, fesize, fesize, false, false),
+        (22, true) if size == 1 => (VecOp::FCvtXN, 64, 32, false, false),
         (26..=28, _) => {
             let op = match (opcode, u, hi) {
                 (26, false, false) => VecOp::FCvtNS,
@@ -1752,6 +1773,7 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
         return unsupported(c);
     }
     let (esize, index, rm) = match (fp, size) {
+        (true, 0) => (16, h << 2 | l << 1 | m, rm4),
         (true, 2) => (32, h << 1 | l, m << 4 | rm4),
         (true, 3) if l == 0 => (64, h, m << 4 | rm4),
         (false, 1) => (16u32, h << 2 | l << 1 | m, rm4),
@@ -1810,11 +1832,15 @@ pub(crate) fn scalar_pairwise(c: &mut Ctx, w: u32) -> Flow {
     let size = bits(w, 23, 22);
     let opcode = bits(w, 16, 12);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
-    if !u {
-        // half precision (FEAT_FP16)
-        return unsupported(c);
-    }
-    let esize = if size & 1 == 1 { 64 } else { 32 };
+    // U = 0: half precision (FEAT_FP16), the pair in the low 32 bits
+    // (for U = 0, bit 22 is not looked at: qemu-aarch64 and yaxpeax-arm agree)
+    let esize = if !u {
+        16
+    } else if size & 1 == 1 {
+        64
+    } else {
+        32
+    };
     let min = size >> 1 == 1;
     let op = match (opcode, min) {
         (12, false) => VecOp::FMaxNmP,
@@ -1825,9 +1851,11 @@ pub(crate) fn scalar_pairwise(c: &mut Ctx, w: u32) -> Flow {
         _ => return unsupported(c),
     };
     let n = c.vr(rn);
+    // only the pair takes part (two halves: the low 32 bits)
+    let n = if esize == 16 { lane0(c, n, 32) } else { n };
     let zero = c.b.vconst(0);
-    // the pair is the low 64 bits (two singles) or the whole register (two doubles)
-    let half = if esize == 32 { 1 } else { 0 };
+    // the pair is the low 64 bits (two halves or singles) or the whole register (two doubles)
+    let half = if esize == 64 { 0 } else { 1 };
     let r = c.v2(op, esize, half, n, zero);
     let r = lane0(c, r, esize);
     c.vw(rd, r);
@@ -1987,5 +2015,80 @@ pub(crate) fn two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
     };
     let r = c.v1(op, 16, imm, n);
     c.vw_q(rd, q, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar three same (FP16): FMULX, FCMEQ, FRECPS, FRSQRTS, FCMGE, FACGE, FABD, FCMGT,
+/// FACGT on element 0.
+pub(crate) fn scalar_three_same_fp16(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let a = bit(w, 23);
+    let opcode = bits(w, 13, 11);
+    let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
+    let op = match (u, a, opcode) {
+        (false, false, 3) => VecOp::FMulX,
+        (false, false, 4) => VecOp::FCmEq,
+        (false, false, 7) => VecOp::FRecpS,
+        (false, true, 7) => VecOp::FRSqrtS,
+        (true, false, 4) => VecOp::FCmGe,
+        (true, false, 5) => VecOp::FAcGe,
+        (true, true, 2) => VecOp::FAbd,
+        (true, true, 4) => VecOp::FCmGt,
+        (true, true, 5) => VecOp::FAcGt,
+        _ => return c.undefined(),
+    };
+    let n = c.vr(rn);
+    let m = c.vr(rm);
+    let r = c.v2(op, 16, 2, n, m);
+    let r = lane0(c, r, 16);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// AdvSIMD scalar two-register misc (FP16) on element 0.
+pub(crate) fn scalar_two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
+    let u = bit(w, 29);
+    let a = bit(w, 23);
+    let opcode = bits(w, 16, 12);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let n = c.vr(rn);
+    let n = lane0(c, n, 16);
+    let zero = c.b.vconst(0);
+    let op = match (u, a, opcode) {
+        (false, false, 26) => VecOp::FCvtNS,
+        (false, false, 27) => VecOp::FCvtMS,
+        (false, false, 28) => VecOp::FCvtAS,
+        (false, false, 29) => VecOp::SCvtF,
+        (false, true, 26) => VecOp::FCvtPS,
+        (false, true, 27) => VecOp::FCvtZS,
+        (false, true, 29) => VecOp::FRecpE,
+        (false, true, 31) => VecOp::FRecpX,
+        (true, false, 26) => VecOp::FCvtNU,
+        (true, false, 27) => VecOp::FCvtMU,
+        (true, false, 28) => VecOp::FCvtAU,
+        (true, false, 29) => VecOp::UCvtF,
+        (true, true, 26) => VecOp::FCvtPU,
+        (true, true, 27) => VecOp::FCvtZU,
+        (true, true, 29) => VecOp::FRSqrtE,
+        (_, true, 12..=14) => {
+            let (cmp, swap) = match (opcode, u) {
+                (12, false) => (VecOp::FCmGt, false),
+                (13, false) => (VecOp::FCmEq, false),
+                (14, false) => (VecOp::FCmGt, true),
+                (12, true) => (VecOp::FCmGe, false),
+                (13, true) => (VecOp::FCmGe, true),
+                _ => return c.undefined(),
+            };
+            let (x, y) = if swap { (zero, n) } else { (n, zero) };
+            let r = c.v2(cmp, 16, 2, x, y);
+            let r = lane0(c, r, 16);
+            c.vw(rd, r);
+            return Flow::Next;
+        }
+        _ => return unsupported(c),
+    };
+    let r = c.v1(op, 16, 2, n);
+    let r = lane0(c, r, 16);
+    c.vw(rd, r);
     Flow::Next
 }

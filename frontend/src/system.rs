@@ -103,7 +103,11 @@ pub(crate) fn barrier(c: &mut Ctx, w: u32) -> Flow {
         }
         // ISB: end the block so code changes made before it are seen
         6 => Flow::End(Exit::Jump(c.pc + 4)),
-        // SB and others
+        // SB (FEAT_SB): no speculation to barrier in a translator; ordered like a fence
+        7 if bits(w, 11, 8) == 0 => {
+            c.b.push(ir::Op::Fence, Type::Void);
+            Flow::Next
+        }
         _ => unsupported(c),
     }
 }
@@ -176,7 +180,7 @@ pub(crate) fn mrs(c: &mut Ctx, w: u32) -> Flow {
         (3, 0, 0, 0, 5) => c.c64(0x8000_0000),
         (3, 0, 0, 0, 6) => c.c64(0),
         // ID_AA64*: the feature registers Linux exposes, reporting what egret implements
-        (3, 0, 0, 4, 0) => c.c64(0x0000_0000_0000_0011), // PFR0: EL0/EL1 AArch64, FP, AdvSIMD
+        (3, 0, 0, 4, 0) => c.c64(0x0000_0000_0011_0011), // PFR0: EL0/EL1, FP and AdvSIMD with FP16
         // ISAR0: AES+PMULL, SHA1, SHA256+SHA512, CRC32, LSE atomics, SHA3, FlagM2;
         // ISAR1: LRCPC2 (LDAPR, LDAPUR/STLUR)
         (3, 0, 0, 6, 0) => c.c64(2 << 52 | 1 << 32 | 2 << 20 | 1 << 16 | 2 << 12 | 1 << 8 | 2 << 4),

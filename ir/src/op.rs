@@ -545,6 +545,8 @@ pub enum VecOp {
     URecpE,
     URSqrtE,
     FRecpX,
+    /// FCVTXN: double → single with round-to-odd (`esize` the source, into the low half).
+    FCvtXN,
 }
 
 impl VecOp {
@@ -553,7 +555,8 @@ impl VecOp {
         use VecOp::*;
         matches!(
             self,
-            FRecpE
+            FCvtXN
+                | FRecpE
                 | FRSqrtE
                 | FRecpX
                 | HFromInt

@@ -995,6 +995,14 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             r
         }
+        VecOp::FCvtXN => {
+            let mut r = 0u128;
+            for i in 0..128 / e {
+                let x = softfp::convert_odd(env, lane(a, e, i), e, e / 2);
+                set_lane(&mut r, e / 2, i, x);
+            }
+            r
+        }
         VecOp::FCvtL => {
             let mut r = 0u128;
             for i in 0..128 / e {
@@ -1377,6 +1385,7 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::URecpE,
     VecOp::URSqrtE,
     VecOp::FRecpX,
+    VecOp::FCvtXN,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

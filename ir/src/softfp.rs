@@ -1077,6 +1077,21 @@ pub fn convert(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {
     }
 }
 
+/// FPConvert with FPRounding_ODD (FCVTXN): rounded toward zero, then the lowest bit set when
+/// the result is inexact.
+pub fn convert_odd(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {
+    let mut e = Env::new(env.fpcr | 3 << FPCR_RMODE_SHIFT);
+    let r = convert(&mut e, a, from, to);
+    env.flags |= e.flags;
+    let f = fmt(to);
+    let is_finite = (r >> f.f) & f.exp_max() != f.exp_max();
+    if e.flags & IXC != 0 && is_finite {
+        r | 1
+    } else {
+        r
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub const HWCAP_SHA1: u64 = 1 << 5;
 pub const HWCAP_SHA2: u64 = 1 << 6;
 pub const HWCAP_CRC32: u64 = 1 << 7;
 pub const HWCAP_FPHP: u64 = 1 << 9;
+pub const HWCAP_ASIMDHP: u64 = 1 << 10;
 pub const HWCAP_ATOMICS: u64 = 1 << 8;
 pub const HWCAP_ASIMDRDM: u64 = 1 << 12;
 pub const HWCAP_LRCPC: u64 = 1 << 15;

@@ -468,6 +468,13 @@ fn constrain(name: &str, w: u32, r: &mut Record, l: Layout, rng: &mut Rng) -> Op
         "LDXR/STXR family" => {
             let (o2, load, o1) = (field(w, 23, 23), field(w, 22, 22), field(w, 21, 21));
             r.set_x(rn, base);
+            if o2 == 0 && o1 == 1 && field(w, 31, 31) == 0 {
+                // CASP: the register pairs must not overlap the base
+                if rn / 2 == rm / 2 || rn / 2 == rt / 2 {
+                    return None;
+                }
+                return Some(w);
+            }
             if o2 == 0 && load == 0 && (rm == rt || rm == rn || (o1 == 1 && rm == rt2)) {
                 return None;
             }
@@ -574,7 +581,13 @@ impl Runner {
         }
     }
     pub fn egret(exe: &Path, engine: &str) -> Runner {
-        let mut cmd = vec![exe.display().to_string(), "run".into()];
+        // every translated block goes through the IR verifier as well
+        let mut cmd = vec![
+            exe.display().to_string(),
+            "run".into(),
+            "-d".into(),
+            "verify".into(),
+        ];
         match engine {
             "jit" => cmd.extend(["--jit-threshold".into(), "0".into()]),
             e => cmd.extend(["--engine".into(), e.into()]),
@@ -1090,6 +1103,23 @@ pub fn class_support(class: usize, samples: u32, rng: &mut Rng) -> [u32; 3] {
         }
     }
     n
+}
+
+/// Mnemonics of the encodings of a class that egret decodes as valid but does not implement
+/// (from `samples` random words), most frequent first.
+pub fn unimplemented_mnemonics(class: usize, samples: u32) -> Vec<(String, u32)> {
+    let (mask, value) = decode::encoding(class);
+    let mut rng = Rng::new(7);
+    let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+    for _ in 0..samples {
+        let w = (rng.u64() as u32 & !mask) | value;
+        if decode::lookup_index(w) == Some(class) && decode::support(w) == Support::Unimplemented {
+            *counts.entry(frontend::disasm::mnemonic(w)).or_default() += 1;
+        }
+    }
+    let mut v: Vec<_> = counts.into_iter().collect();
+    v.sort_by_key(|e| std::cmp::Reverse(e.1));
+    v
 }
 
 /// The coverage matrix as Markdown: every class of the decode table, the share of its defined

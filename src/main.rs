@@ -50,7 +50,7 @@ enum Cmd {
         #[arg(long, value_enum, default_value = "jit")]
         engine: EngineArg,
         /// Log items, comma-separated: in_asm, ir, out_asm, exec, nochain (every block returns to the
-        /// dispatcher), unimp.
+        /// dispatcher), verify (check every block's IR), unimp.
         #[arg(short = 'd', value_delimiter = ',')]
         debug: Vec<String>,
         /// Write -d output to this file instead of stderr.
@@ -129,6 +129,10 @@ enum Cmd {
         /// `egret isa --random` run (its per-class table on stdout).
         #[arg(long, value_name = "FILE")]
         from_run: Option<String>,
+        /// List the instructions of the selected classes (--class) that egret does not
+        /// implement yet, by mnemonic.
+        #[arg(long)]
+        missing: bool,
     },
 }
 
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
             no_minimise,
             markdown,
             from_run,
+            missing,
         } => {
             let opts = IsaArgs {
                 coverage,
@@ -166,6 +171,7 @@ fn main() -> ExitCode {
                 minimise: !no_minimise,
                 markdown,
                 from_run,
+                missing,
             };
             match isa_command(&opts) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -198,9 +204,10 @@ fn main() -> ExitCode {
                     "out_asm" => log.out_asm = true,
                     "exec" => log.exec = true,
                     "nochain" => log.nochain = true,
+                    "verify" => log.verify = true,
                     "unimp" => log_unimp = true,
                     other => {
-                        eprintln!("egret: unknown -d item '{other}' (known: in_asm, ir, out_asm, exec, nochain, unimp)");
+                        eprintln!("egret: unknown -d item '{other}' (known: in_asm, ir, out_asm, exec, nochain, verify, unimp)");
                         return ExitCode::from(EXIT_INTERNAL);
                     }
                 }
@@ -251,6 +258,7 @@ struct IsaArgs {
     minimise: bool,
     markdown: Option<String>,
     from_run: Option<String>,
+    missing: bool,
 }
 
 /// `egret isa`; `Ok(false)` when the random run found mismatches.
@@ -259,6 +267,17 @@ fn isa_command(a: &IsaArgs) -> Result<bool, String> {
     let classes = isa::select_classes(&a.class);
     if classes.is_empty() {
         return Err(format!("no instruction class matches {:?}", a.class));
+    }
+    if a.missing {
+        for &c in &classes {
+            let list = isa::unimplemented_mnemonics(c, 200_000);
+            if list.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = list.iter().map(|(m, n)| format!("{m} ({n})")).collect();
+            println!("{}: {}", frontend::decode::TABLE[c].name, names.join(", "));
+        }
+        return Ok(true);
     }
     if a.coverage && a.random.is_none() {
         let (tally, header) = match &a.from_run {

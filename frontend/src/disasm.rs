@@ -12,9 +12,10 @@ pub fn disassemble(word: u32) -> Option<String> {
     decoder.decode(&mut reader).ok().map(|i| i.to_string())
 }
 
-/// Whether the architecture defines this encoding (yaxpeax-arm decodes it).
+/// Whether the architecture defines this encoding (yaxpeax-arm decodes it to something other
+/// than its "invalid" placeholder).
 pub fn is_defined(word: u32) -> bool {
-    disassemble(word).is_some()
+    disassemble(word).is_some_and(|t| !t.starts_with("invalid"))
 }
 
 /// The mnemonic of an instruction word, or "undefined".

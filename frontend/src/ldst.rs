@@ -305,6 +305,38 @@ pub(crate) fn exclusive(c: &mut Ctx, w: u32) -> Flow {
                 c.b.push(Op::Fence, Type::Void);
             }
         }
+        (false, true) if size < 2 => {
+            // CASP, CASPA, CASPL, CASPAL: Rs/Rs+1 compared with the pair at [Xn], Rt/Rt+1
+            // stored if both match; both old values return to Rs/Rs+1. egret runs one guest
+            // thread, so the plain loads and stores are atomic.
+            if rs & 1 == 1 || rt & 1 == 1 || rt2 != 31 {
+                return c.undefined();
+            }
+            let esz = if size == 0 { 4u8 } else { 8 };
+            let addr2 = add_imm(c, addr, esz as i64);
+            let sf = size == 1;
+            c.b.push(Op::Fence, Type::Void);
+            let old_lo = c.b.load(Type::I64, esz, false, addr);
+            let old_hi = c.b.load(Type::I64, esz, false, addr2);
+            let exp_lo = c.xr(rs, sf);
+            let exp_lo = c.to64(exp_lo);
+            let exp_hi = c.xr(rs + 1, sf);
+            let exp_hi = c.to64(exp_hi);
+            let new_lo = c.xr(rt, sf);
+            let new_lo = c.to64(new_lo);
+            let new_hi = c.xr(rt + 1, sf);
+            let new_hi = c.to64(new_hi);
+            let eq_lo = c.b.cmp(ir::CmpOp::Eq, old_lo, exp_lo);
+            let eq_hi = c.b.cmp(ir::CmpOp::Eq, old_hi, exp_hi);
+            let both = c.bin(BinOp::And, eq_lo, eq_hi);
+            let st_lo = c.b.select(both, new_lo, old_lo);
+            let st_hi = c.b.select(both, new_hi, old_hi);
+            c.b.store(esz, addr, st_lo);
+            c.b.store(esz, addr2, st_hi);
+            c.b.push(Op::Fence, Type::Void);
+            c.xw(rs, old_lo);
+            c.xw(rs + 1, old_hi);
+        }
         (false, true) if size >= 2 => {
             let esz = if size == 2 { 4u8 } else { 8 };
             let addr2 = add_imm(c, addr, esz as i64);
@@ -376,6 +408,7 @@ pub(crate) fn atomic(c: &mut Ctx, w: u32) -> Flow {
             c.xw(rt, v);
             return Flow::Next;
         }
+        (true, 4) => return c.undefined(),
         _ => return unsupported(c),
     };
     c.b.push(Op::Fence, Type::Void);

@@ -124,7 +124,7 @@ pub(crate) fn copy(c: &mut Ctx, w: u32) -> Flow {
             };
             c.xw(rd, r);
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     }
     Flow::Next
 }
@@ -186,10 +186,10 @@ pub(crate) fn modified_imm(c: &mut Ctx, w: u32) -> Flow {
     if bit(w, 11) {
         // FMOV (vector, immediate), half precision (FEAT_FP16); what qemu makes of the op = 1
         // forms is not established here, so they stay unimplemented
-        if op {
+        if op && cmode == 15 {
             return unsupported(c);
         }
-        if cmode != 15 {
+        if op || cmode != 15 {
             return c.undefined();
         }
         let b6 = imm8 >> 6 & 1;
@@ -365,7 +365,9 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
             let d = c.vr(rd);
             c.b.vec(VecOp::FMla, fesize as u8, half as u8, d, n, m)
         }
-        _ => return unsupported(c),
+        // FMLAL/FMLSL (FEAT_FHM) are not implemented; anything else here is reserved
+        (29, false) | (25, true) => return unsupported(c),
+        _ => return c.undefined(),
     };
     if esize == 64 && !q && !matches!(opcode, 3) && size == 3 {
         return c.undefined();
@@ -501,7 +503,7 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
                 c.b.vec(op, esize as u8, 0, d, n, m)
             }
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     c.vw(rd, r);
     Flow::Next
@@ -626,7 +628,7 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             }
             x
         }
-        (22, _) if !u || size == 1 => {
+        (22, _) if (!u && size < 2) || (u && size == 1) => {
             // FCVTN/FCVTN2: double → single or single → half; FCVTXN/FCVTXN2: round to odd
             let src_e = if size & 1 == 1 { 64 } else { 32 };
             let op = if u { VecOp::FCvtXN } else { VecOp::FCvtN };
@@ -641,7 +643,7 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             }
             x
         }
-        (23, false) => {
+        (23, false) if size < 2 => {
             // FCVTL/FCVTL2: single → double or half → single, from the low or high half
             let dst_e = if size & 1 == 1 { 64 } else { 32 };
             let src = if q {
@@ -690,13 +692,8 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
                 }
                 // FCMGT/FCMEQ/FCMLT/FCMGE/FCMLE against zero
                 (12..=14, _, true) => {
-                    let (cmp, swap) = match (opcode, u) {
-                        (12, false) => (VecOp::FCmGt, false),
-                        (13, false) => (VecOp::FCmEq, false),
-                        (14, false) => (VecOp::FCmGt, true),
-                        (12, true) => (VecOp::FCmGe, false),
-                        (13, true) => (VecOp::FCmGe, true),
-                        _ => return unsupported(c),
+                    let Some((cmp, swap)) = compare_with_zero(opcode, u) else {
+                        return c.undefined();
                     };
                     let (x, y) = if swap { (zero, n) } else { (n, zero) };
                     let r = c.v2(cmp, fesize, fhalf, x, y);
@@ -734,7 +731,10 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             fhalf,
             n,
         ),
-        _ => return unsupported(c),
+        // FRINT32/64 (FEAT_FRINTTS) and BFCVTN (FEAT_BF16) are not implemented
+        (30 | 31, _) if size < 2 => return unsupported(c),
+        (22, false) if size == 2 => return unsupported(c),
+        _ => return c.undefined(),
     };
     c.vw_q(rd, q, r);
     Flow::Next
@@ -807,7 +807,7 @@ pub(crate) fn across(c: &mut Ctx, w: u32) -> Flow {
         (26, true) => VecOp::UMinV,
         (3, true) => VecOp::UAddlv,
         (3, false) => VecOp::SAddlv,
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let r = c.v1(op, esize, half, src);
     c.vw(rd, r);
@@ -941,7 +941,7 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
             c.vw(rd, r);
             return Flow::Next;
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     c.vw_q(rd, q, r);
     Flow::Next
@@ -1165,8 +1165,9 @@ pub(crate) fn scalar_two_misc(c: &mut Ctx, w: u32) -> Flow {
             return Flow::Next;
         }
         (11, false) => {
-            let r = c.v1(VecOp::Abs, 64, 0, a);
-            let r = c.b.un(UnOp::VLow, r);
+            let neg = c.bin(BinOp::Sub, z, a);
+            let is_neg = c.b.cmp(CmpOp::Slt, a, z);
+            let r = c.b.select(is_neg, neg, a);
             c.vw_scalar(rd, r);
             return Flow::Next;
         }
@@ -1467,7 +1468,9 @@ pub(crate) fn crypto_4reg(c: &mut Ctx, w: u32) -> Flow {
     let op = match op0 {
         0 => VecOp::Eor3,
         1 => VecOp::Bcax,
-        _ => return unsupported(c),
+        // SM3SS1 (not implemented); op0 = 11 is unallocated
+        2 => return unsupported(c),
+        _ => return c.undefined(),
     };
     let n = c.vr(rn);
     let m = c.vr(rm);
@@ -1505,6 +1508,8 @@ pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
         (5, true) => VecOp::UQSubQ,
         (9, false) => VecOp::SQShl,
         (9, true) => VecOp::UQShl,
+        (8, false) if size == 3 => VecOp::SShl,
+        (8, true) if size == 3 => VecOp::UShl,
         (10, false) if size == 3 => VecOp::SRShl,
         (10, true) if size == 3 => VecOp::URShl,
         (11, false) => VecOp::SQRShl,
@@ -1535,14 +1540,28 @@ pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
                 VecOp::FRecpS
             }
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let e = if opcode >= 24 { fesize } else { esize };
     let n = c.vr(rn);
     let m = c.vr(rm);
     let r = c.v2(op, e, 2, n, m);
+    let r = lane0(c, r, e);
     c.vw(rd, r);
     Flow::Next
+}
+
+/// FCMGT/FCMEQ/FCMLT/FCMGE/FCMLE against zero (two-register misc opcodes 12–14): the compare
+/// and whether the zero is its first operand.
+fn compare_with_zero(opcode: u32, u: bool) -> Option<(VecOp, bool)> {
+    Some(match (opcode, u) {
+        (12, false) => (VecOp::FCmGt, false),
+        (13, false) => (VecOp::FCmEq, false),
+        (14, false) => (VecOp::FCmGt, true),
+        (12, true) => (VecOp::FCmGe, false),
+        (13, true) => (VecOp::FCmGe, true),
+        _ => return None,
+    })
 }
 
 /// Element 0 of `v` (`esize` bits), every other bit zero.
@@ -1623,7 +1642,7 @@ pub(crate) fn scalar_shift_imm_lanes(c: &mut Ctx, w: u32) -> Flow {
             right,
             false,
         ),
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let n = c.vr(rn);
     let src = lane0(c, n, src_e);
@@ -1675,13 +1694,8 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
             false,
         ),
         (12..=14, _) if hi => {
-            let (cmp, swap) = match (opcode, u) {
-                (12, false) => (VecOp::FCmGt, false),
-                (13, false) => (VecOp::FCmEq, false),
-                (14, false) => (VecOp::FCmGt, true),
-                (12, true) => (VecOp::FCmGe, false),
-                (13, true) => (VecOp::FCmGe, true),
-                _ => return unsupported(c),
+            let Some((cmp, swap)) = compare_with_zero(opcode, u) else {
+                return unsupported(c);
             };
             (cmp, fesize, fesize, false, swap)
         }
@@ -1708,7 +1722,7 @@ pub(crate) fn scalar_two_misc_lanes(c: &mut Ctx, w: u32) -> Flow {
             };
             (op, fesize, fesize, false, false)
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let n = c.vr(rn);
     let src = lane0(c, n, src_e);
@@ -1770,7 +1784,7 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
     let rm4 = bits(w, 19, 16);
     let fp = matches!((opcode, u), (1, false) | (5, false) | (9, _));
     if !fp && !matches!((opcode, u), (12 | 13 | 11 | 3 | 7, false) | (13 | 15, true)) {
-        return unsupported(c);
+        return c.undefined();
     }
     let (esize, index, rm) = match (fp, size) {
         (true, 0) => (16, h << 2 | l << 1 | m, rm4),
@@ -1778,7 +1792,7 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
         (true, 3) if l == 0 => (64, h, m << 4 | rm4),
         (false, 1) => (16u32, h << 2 | l << 1 | m, rm4),
         (false, 2) => (32, h << 1 | l, m << 4 | rm4),
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let vm = c.vr(rm);
     let e = c.v1(VecOp::DupElem, esize, index, vm);
@@ -1819,7 +1833,7 @@ pub(crate) fn scalar_by_element(c: &mut Ctx, w: u32) -> Flow {
             };
             (c.b.vec(op, esize as u8, 0, d, n, e), 2 * esize)
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let r = lane0(c, r, out);
     c.vw(rd, r);
@@ -1880,6 +1894,7 @@ pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
                 VecOp::SDot
             }
         }
+        (0..=2, _) => return c.undefined(),
         _ => return unsupported(c),
     };
     let d = c.vr(rd);
@@ -1993,13 +2008,8 @@ pub(crate) fn two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
         (false, true, 29) => VecOp::FRecpE,
         (true, true, 29) => VecOp::FRSqrtE,
         (_, true, 12..=14) => {
-            let (cmp, swap) = match (opcode, u) {
-                (12, false) => (VecOp::FCmGt, false),
-                (13, false) => (VecOp::FCmEq, false),
-                (14, false) => (VecOp::FCmGt, true),
-                (12, true) => (VecOp::FCmGe, false),
-                (13, true) => (VecOp::FCmGe, true),
-                _ => return c.undefined(),
+            let Some((cmp, swap)) = compare_with_zero(opcode, u) else {
+                return c.undefined();
             };
             let (x, y) = if swap { (zero, n) } else { (n, zero) };
             let r = c.v2(cmp, 16, half, x, y);
@@ -2071,13 +2081,8 @@ pub(crate) fn scalar_two_misc_fp16(c: &mut Ctx, w: u32) -> Flow {
         (true, true, 27) => VecOp::FCvtZU,
         (true, true, 29) => VecOp::FRSqrtE,
         (_, true, 12..=14) => {
-            let (cmp, swap) = match (opcode, u) {
-                (12, false) => (VecOp::FCmGt, false),
-                (13, false) => (VecOp::FCmEq, false),
-                (14, false) => (VecOp::FCmGt, true),
-                (12, true) => (VecOp::FCmGe, false),
-                (13, true) => (VecOp::FCmGe, true),
-                _ => return c.undefined(),
+            let Some((cmp, swap)) = compare_with_zero(opcode, u) else {
+                return c.undefined();
             };
             let (x, y) = if swap { (zero, n) } else { (n, zero) };
             let r = c.v2(cmp, 16, 2, x, y);

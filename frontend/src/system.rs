@@ -108,7 +108,7 @@ pub(crate) fn barrier(c: &mut Ctx, w: u32) -> Flow {
             c.b.push(ir::Op::Fence, Type::Void);
             Flow::Next
         }
-        _ => unsupported(c),
+        _ => c.undefined(),
     }
 }
 
@@ -144,7 +144,7 @@ pub(crate) fn sys(c: &mut Ctx, w: u32) -> Flow {
             pc: c.pc,
             resume: c.pc + 4,
         }),
-        _ => unsupported(c),
+        _ => c.undefined(),
     }
 }
 
@@ -187,9 +187,10 @@ pub(crate) fn mrs(c: &mut Ctx, w: u32) -> Flow {
         (3, 0, 0, 6, 1) => c.c64(2 << 20),
         (3, 0, 0, 7, 0) => c.c64(0x0000_0000_0000_0005), // MMFR0 as for a 48-bit PA, 4K pages
         (3, 0, 0, _, _) => c.c64(0),
-        // CNTVCT_EL0 / CNTFRQ_EL0
+        // CNTVCT_EL0 / CNTFRQ_EL0: readable at EL0 under Linux, not implemented yet
         (3, 3, 14, 0, 2) | (3, 3, 14, 0, 1) => return unsupported(c),
-        _ => return unsupported(c),
+        // other system registers trap at EL0: SIGILL
+        _ => return c.undefined(),
     };
     c.xw(rt, v);
     Flow::Next
@@ -216,7 +217,7 @@ pub(crate) fn msr_reg(c: &mut Ctx, w: u32) -> Flow {
             let x = c.bin(BinOp::And, v, m);
             c.b.set(Reg::Nzcv, x)
         }
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     }
     Flow::Next
 }
@@ -226,7 +227,7 @@ pub(crate) fn msr_reg(c: &mut Ctx, w: u32) -> Flow {
 pub(crate) fn msr_imm(c: &mut Ctx, w: u32) -> Flow {
     let (op1, crm, op2) = (bits(w, 18, 16), bits(w, 11, 8), bits(w, 7, 5));
     if (op1, crm) != (0, 0) || op2 > 2 {
-        return unsupported(c);
+        return c.undefined();
     }
     let f = c.b.get(Reg::Nzcv);
     let r = if op2 == 0 {

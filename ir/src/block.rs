@@ -199,7 +199,7 @@ impl Builder {
         self.push(Op::Store { size, addr, val }, Type::Void);
     }
     pub fn fp(&mut self, op: FpOp, a: Value, b: Value, c: Value) -> Value {
-        let ty = if op == FpOp::Cmp {
+        let ty = if matches!(op, FpOp::Cmp | FpOp::CmpE) {
             Type::I64
         } else {
             self.ty(a)

@@ -175,6 +175,17 @@ fn unpack_ahp(env: &mut Env, x: u64, bits: u32, flush: bool, ahp: bool) -> Val {
     )
 }
 
+/// Both operands of a two-operand op unpacked (flush-to-zero as FPCR says), or the NaN result
+/// when either is a NaN.
+fn unpack2(env: &mut Env, a: u64, b: u64, bits: u32) -> Result<(Val, Val), u64> {
+    let fz = env.fz(bits);
+    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
+    match process_nans(env, &[(a, va), (b, vb)], bits) {
+        Some(n) => Err(n),
+        None => Ok((va, vb)),
+    }
+}
+
 fn is_nan(v: Val) -> bool {
     matches!(v, Val::QNaN | Val::SNaN)
 }
@@ -398,11 +409,10 @@ fn num(v: Val) -> (bool, u128, i32) {
 /// FPAdd (FPSub with `b` negated by the caller).
 pub fn add(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
-    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
-        return n;
-    }
+    let (va, vb) = match unpack2(env, a, b, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     match (va, vb) {
         (Val::Inf(s1), Val::Inf(s2)) if s1 != s2 => invalid(env, bits),
         (Val::Inf(s), _) | (_, Val::Inf(s)) => f.inf(s),
@@ -416,23 +426,20 @@ pub fn add(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
 
 /// FPSub.
 pub fn sub(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
-    let f = fmt(bits);
-    let fz = env.fz(bits);
-    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
-    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
-        return n;
+    // NaNs are chosen from the operands as given, before the negation
+    if let Err(nan) = unpack2(env, a, b, bits) {
+        return nan;
     }
-    add(env, a, b ^ f.sign_bit(), bits)
+    add(env, a, b ^ fmt(bits).sign_bit(), bits)
 }
 
 /// FPMul.
 pub fn mul(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
-    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
-        return n;
-    }
+    let (va, vb) = match unpack2(env, a, b, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     match (va, vb) {
         (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_)) => invalid(env, bits),
         (Val::Inf(s1), v) | (v, Val::Inf(s1)) => {
@@ -456,11 +463,10 @@ pub fn mul(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
 /// FPDiv.
 pub fn div(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
-    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
-        return n;
-    }
+    let (va, vb) = match unpack2(env, a, b, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     let sa = a & f.sign_bit() != 0;
     let sb = b & f.sign_bit() != 0;
     let s = sa != sb;
@@ -581,11 +587,10 @@ pub fn mul_add(env: &mut Env, addend: u64, a: u64, b: u64, bits: u32) -> u64 {
 /// FPMulX: as FPMul, but infinity × zero is ±2.0.
 pub fn mulx(env: &mut Env, a: u64, b: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let (va, vb) = (unpack(env, a, bits, fz), unpack(env, b, bits, fz));
-    if let Some(n) = process_nans(env, &[(a, va), (b, vb)], bits) {
-        return n;
-    }
+    let (va, vb) = match unpack2(env, a, b, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     if matches!(
         (va, vb),
         (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_))

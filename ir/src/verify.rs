@@ -61,11 +61,15 @@ pub fn verify(block: &Block) -> Result<(), VerifyError> {
                     && (size as u32 * 8) <= inst.ty.bits().max(8)
             }
             Op::Fp(op, a, b, c) => {
-                let binary = !matches!(op, FpOp::Sqrt | FpOp::Neg | FpOp::Abs | FpOp::Round(_));
+                let binary = !matches!(
+                    op,
+                    FpOp::Sqrt | FpOp::Neg | FpOp::Abs | FpOp::Round(_) | FpOp::RoundFpcr { .. }
+                );
+                let cmp = matches!(op, FpOp::Cmp | FpOp::CmpE);
                 t(a).is_float()
                     && (!binary || t(b) == t(a))
                     && (op != FpOp::MulAdd || t(c) == t(a))
-                    && inst.ty == if op == FpOp::Cmp { Type::I64 } else { t(a) }
+                    && inst.ty == if cmp { Type::I64 } else { t(a) }
             }
             Op::Cvt(op, a) => match op {
                 CvtOp::FToF => t(a).is_float() && inst.ty.is_float() && t(a) != inst.ty,

@@ -37,6 +37,8 @@ pub struct LogFlags {
     pub exec: bool,
     /// Do not chain blocks: every block exit returns to the dispatcher (like QEMU's nochain).
     pub nochain: bool,
+    /// Check every translated block with the IR verifier (always on in debug builds).
+    pub verify: bool,
 }
 
 /// Engine options.
@@ -177,11 +179,11 @@ impl Engine {
         self.stats.translate_time += t0.elapsed();
         self.stats.blocks_translated += 1;
         self.stats.guest_insns_translated += block.guest_insns as u64;
-        debug_assert!(
-            ir::verify::verify(&block).is_ok(),
-            "{:?}\n{block}",
-            ir::verify::verify(&block)
-        );
+        if cfg!(debug_assertions) || self.opts.log.verify {
+            if let Err(e) = ir::verify::verify(&block) {
+                panic!("egret: the frontend made ill-typed IR: {e:?}\n{block}");
+            }
+        }
         if self.opts.log.in_asm {
             let mut s = format!("IN: {:#x}\n", pc);
             for i in 0..block.guest_insns as u64 {

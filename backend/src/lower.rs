@@ -64,6 +64,78 @@ struct Lower<'a, 'b> {
     nzcv_src: Vec<Option<Value>>,
     /// The FPCR and FPSR values `fp_fast_env` last looked at, and its answer for them.
     fp_fast: Option<(ClValue, ClValue, ClValue)>,
+    /// Lowering a cold path: helpers are called through the register-preserving thunk, so the
+    /// hot path keeps its values in registers across the (rarely taken) call.
+    cold: bool,
+}
+
+// A thunk with Cranelift's "preserve_all" convention: it saves every caller-saved register
+// (general and XMM), calls the SysV function in r9 with the arguments in rdi..r8, and restores
+// them. Results go through `CpuState::scratch`.
+std::arch::global_asm!(
+    ".globl egret_preserve_all_thunk",
+    "egret_preserve_all_thunk:",
+    "push rbp",
+    "mov rbp, rsp",
+    "push rax",
+    "push rcx",
+    "push rdx",
+    "push rsi",
+    "push rdi",
+    "push r8",
+    "push r9",
+    "push r10",
+    "push r11",
+    "sub rsp, 264",
+    "movdqu [rsp], xmm0",
+    "movdqu [rsp + 16], xmm1",
+    "movdqu [rsp + 32], xmm2",
+    "movdqu [rsp + 48], xmm3",
+    "movdqu [rsp + 64], xmm4",
+    "movdqu [rsp + 80], xmm5",
+    "movdqu [rsp + 96], xmm6",
+    "movdqu [rsp + 112], xmm7",
+    "movdqu [rsp + 128], xmm8",
+    "movdqu [rsp + 144], xmm9",
+    "movdqu [rsp + 160], xmm10",
+    "movdqu [rsp + 176], xmm11",
+    "movdqu [rsp + 192], xmm12",
+    "movdqu [rsp + 208], xmm13",
+    "movdqu [rsp + 224], xmm14",
+    "movdqu [rsp + 240], xmm15",
+    "call r9",
+    "movdqu xmm0, [rsp]",
+    "movdqu xmm1, [rsp + 16]",
+    "movdqu xmm2, [rsp + 32]",
+    "movdqu xmm3, [rsp + 48]",
+    "movdqu xmm4, [rsp + 64]",
+    "movdqu xmm5, [rsp + 80]",
+    "movdqu xmm6, [rsp + 96]",
+    "movdqu xmm7, [rsp + 112]",
+    "movdqu xmm8, [rsp + 128]",
+    "movdqu xmm9, [rsp + 144]",
+    "movdqu xmm10, [rsp + 160]",
+    "movdqu xmm11, [rsp + 176]",
+    "movdqu xmm12, [rsp + 192]",
+    "movdqu xmm13, [rsp + 208]",
+    "movdqu xmm14, [rsp + 224]",
+    "movdqu xmm15, [rsp + 240]",
+    "add rsp, 264",
+    "pop r11",
+    "pop r10",
+    "pop r9",
+    "pop r8",
+    "pop rdi",
+    "pop rsi",
+    "pop rdx",
+    "pop rcx",
+    "pop rax",
+    "pop rbp",
+    "ret",
+);
+
+extern "C" {
+    fn egret_preserve_all_thunk();
 }
 
 /// FPCR fields under which the host's default floating-point environment computes the
@@ -140,6 +212,23 @@ impl Lower<'_, '_> {
         self.b.inst_results(call).first().copied()
     }
 
+    /// Calls the SysV function `f` with up to five I64 arguments through the
+    /// register-preserving thunk (no result: helpers called so write `CpuState::scratch`).
+    fn call_preserving(&mut self, f: usize, args: &[ClValue]) {
+        let mut sig = Signature::new(CallConv::PreserveAll);
+        for _ in 0..6 {
+            sig.params.push(AbiParam::new(types::I64));
+        }
+        let sigref = self.b.import_signature(sig);
+        let mut a = args.to_vec();
+        while a.len() < 5 {
+            a.push(self.iconst(types::I64, 0));
+        }
+        a.push(self.iconst(types::I64, f as u64));
+        let thunk = self.iconst(types::I64, egret_preserve_all_thunk as *const () as u64);
+        self.b.ins().call_indirect(sigref, thunk, &a);
+    }
+
     fn bits_of(&mut self, v: ClValue, ty: Type) -> ClValue {
         match ty {
             Type::F32 => {
@@ -175,14 +264,18 @@ impl Lower<'_, '_> {
                 None => self.iconst(types::I64, 0),
             };
         }
-        let r = self
-            .call_native(
+        let r = if self.cold {
+            self.call_preserving(sem::fp_helper_to_scratch as *const () as usize, &a);
+            self.state_load(types::I64, offsets::SCRATCH)
+        } else {
+            self.call_native(
                 sem::fp_helper as *const () as usize,
                 &[types::I64; 5],
                 Some(types::I64),
                 &a,
             )
-            .expect("fp_helper returns a value");
+            .expect("fp_helper returns a value")
+        };
         self.value_of_bits(r, out)
     }
 
@@ -204,14 +297,21 @@ impl Lower<'_, '_> {
         let p = self.iconst(types::I64, packed);
         let bits = self.bits_of(x, from);
         let st = self.state;
-        let r = self
-            .call_native(
+        let r = if self.cold {
+            self.call_preserving(
+                sem::fcvt_helper_to_scratch as *const () as usize,
+                &[st, p, bits],
+            );
+            self.state_load(types::I64, offsets::SCRATCH)
+        } else {
+            self.call_native(
                 sem::fcvt_helper as *const () as usize,
                 &[types::I64; 3],
                 Some(types::I64),
                 &[st, p, bits],
             )
-            .expect("fcvt_helper returns a value");
+            .expect("fcvt_helper returns a value")
+        };
         self.value_of_bits(r, to)
     }
 
@@ -284,7 +384,9 @@ impl Lower<'_, '_> {
         self.b.seal_block(slow_block);
         self.state_store(fpcr, Reg::Fpcr.offset());
         self.state_store(fpsr, Reg::Fpsr.offset());
+        self.cold = true;
         let r = slow(self);
+        self.cold = false;
         let f = self.state_load(types::I64, Reg::Fpsr.offset());
         self.b.ins().jump(done, &[r.into(), f.into()]);
         self.b.switch_to_block(done);
@@ -1051,6 +1153,7 @@ pub(crate) fn lower_block(
         nzcv_def: None,
         nzcv_src: vec![None; block.insts.len()],
         fp_fast: None,
+        cold: false,
     };
     for i in 0..block.insts.len() {
         l.lower_inst(i);

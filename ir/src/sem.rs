@@ -1438,6 +1438,36 @@ pub unsafe extern "C" fn fp_helper(
     r
 }
 
+/// As `fp_helper`, with the result in `state.scratch[0]` (for calls that keep every register).
+///
+/// # Safety
+/// `state` must point to a live `CpuState`.
+pub unsafe extern "C" fn fp_helper_to_scratch(
+    state: *mut crate::CpuState,
+    packed: u64,
+    a: u64,
+    b: u64,
+    c: u64,
+) {
+    // SAFETY: as for `fp_helper`.
+    unsafe {
+        let r = fp_helper(state, packed, a, b, c);
+        (*state).scratch[0] = r as u128;
+    }
+}
+
+/// As `fcvt_helper`, with the result in `state.scratch[0]`.
+///
+/// # Safety
+/// `state` must point to a live `CpuState`.
+pub unsafe extern "C" fn fcvt_helper_to_scratch(state: *mut crate::CpuState, packed: u64, a: u64) {
+    // SAFETY: as for `fcvt_helper`.
+    unsafe {
+        let r = fcvt_helper(state, packed, a);
+        (*state).scratch[0] = r as u128;
+    }
+}
+
 /// Scalar FP ops in a fixed order for `fp_helper`.
 pub const FP_OPS: &[FpOp] = &[
     FpOp::Add,

@@ -403,12 +403,16 @@ impl Lower<'_, '_> {
         }
         let p = self.iconst(types::I64, sem::vec_pack(op, esize, imm));
         let st = self.state;
-        self.call_native(
-            sem::vec_helper as *const () as usize,
-            &[types::I64; 2],
-            None,
-            &[st, p],
-        );
+        if self.cold {
+            self.call_preserving(sem::vec_helper as *const () as usize, &[st, p]);
+        } else {
+            self.call_native(
+                sem::vec_helper as *const () as usize,
+                &[types::I64; 2],
+                None,
+                &[st, p],
+            );
+        }
         self.state_load(types::I8X16, offsets::SCRATCH)
     }
 

@@ -2,7 +2,7 @@
 
 use crate::decode::{bit, bits, unsupported};
 use crate::translator::{Ctx, Flow};
-use ir::{BinOp, CvtOp, FpOp, Reg, RoundMode, Type, UnOp, Value};
+use ir::{BinOp, CvtOp, FpOp, Reg, RoundMode, Type, UnOp, Value, VecOp};
 
 /// The FP type named by the `type` field: 00 single, 01 double (half is not implemented yet).
 fn fty(w: u32) -> Option<Type> {
@@ -30,6 +30,9 @@ pub(crate) fn fp_fixed(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     if bit(w, 29) || (!sf && scale < 32) {
         return c.undefined();
+    }
+    if bits(w, 23, 22) == 3 {
+        return crate::fp16::fixed(c, w);
     }
     let Some(ft) = fty(w) else {
         return unsupported(c);
@@ -70,6 +73,21 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
     if ftype == 3 {
         return crate::fp16::fp_int(c, w);
+    }
+    if (sf, ftype, rm, opcode) == (false, 1, 3, 6) {
+        // FJCVTZS (FEAT_JSCVT): JavaScript conversion, Z flag set when exact
+        let v = c.vr(rn);
+        let v = crate::simd::lane0(c, v, 64);
+        let r = c.b.vec(VecOp::FJCvtZS, 64, 0, v, Value::NONE, Value::NONE);
+        let lo = c.b.un(UnOp::VLow, r);
+        let w32 = c.b.un(UnOp::Trunc, lo);
+        c.xw(rd, w32);
+        let sh = c.c64(32);
+        let z = c.bin(BinOp::LShr, lo, sh);
+        let sh30 = c.c64(30);
+        let f = c.bin(BinOp::Shl, z, sh30);
+        c.b.set(Reg::Nzcv, f);
+        return Flow::Next;
     }
     // FMOV between general and FP registers
     if opcode >= 6 {
@@ -170,6 +188,22 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
             none,
             none,
         ),
+        16..=19 => {
+            // FRINT32Z, FRINT32X, FRINT64Z, FRINT64X (FEAT_FRINTTS)
+            let op = [
+                VecOp::FRint32Z,
+                VecOp::FRint32X,
+                VecOp::FRint64Z,
+                VecOp::FRint64X,
+            ][(opcode - 16) as usize];
+            let e = ft.bits();
+            let v = c.vr(rn);
+            let v = crate::simd::lane0(c, v, e);
+            let r = c.b.vec(op, e as u8, 2, v, none, none);
+            let r = crate::simd::lane0(c, r, e);
+            c.vw(rd, r);
+            return Flow::Next;
+        }
         _ => return unsupported(c),
     };
     c.vw_scalar(rd, r);

@@ -230,3 +230,41 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
     }
     Flow::Next
 }
+
+/// SCVTF/UCVTF/FCVTZS/FCVTZU between halves and fixed-point general registers.
+pub(crate) fn fixed(c: &mut Ctx, w: u32) -> Flow {
+    let sf = bit(w, 31);
+    let (rmode, opcode) = (bits(w, 20, 19), bits(w, 18, 16));
+    let scale = bits(w, 15, 10);
+    let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
+    let fbits = (64 - scale) as u8;
+    let ibits = if sf { 64 } else { 32 };
+    match (rmode, opcode) {
+        (0, 2 | 3) => {
+            let x = c.xr(rn, sf);
+            let x = c.to64(x);
+            let v = c.b.un(UnOp::VFromLow, x);
+            let op = if opcode == 2 {
+                VecOp::HFromFixS
+            } else {
+                VecOp::HFromFixU
+            };
+            let r = c.b.vec(op, ibits, fbits, v, N, N);
+            hw(c, rd, r);
+        }
+        (3, 0 | 1) => {
+            let a = h(c, rn);
+            let op = if opcode == 0 {
+                VecOp::HToFixS
+            } else {
+                VecOp::HToFixU
+            };
+            let r = c.b.vec(op, ibits, fbits, a, N, N);
+            let x = c.b.un(UnOp::VLow, r);
+            let x = if sf { x } else { c.b.un(UnOp::Trunc, x) };
+            c.xw(rd, x);
+        }
+        _ => return c.undefined(),
+    }
+    Flow::Next
+}

@@ -731,8 +731,20 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             fhalf,
             n,
         ),
-        // FRINT32/64 (FEAT_FRINTTS) and BFCVTN (FEAT_BF16) are not implemented
-        (30 | 31, _) if size < 2 => return unsupported(c),
+        // FRINT32Z/FRINT32X/FRINT64Z/FRINT64X (FEAT_FRINTTS)
+        (30 | 31, _) if size < 2 => {
+            if size & 1 == 1 && !q {
+                return c.undefined();
+            }
+            let op = match (opcode, u) {
+                (30, false) => VecOp::FRint32Z,
+                (30, true) => VecOp::FRint32X,
+                (31, false) => VecOp::FRint64Z,
+                _ => VecOp::FRint64X,
+            };
+            c.v1(op, fesize, fhalf, n)
+        }
+        // BFCVTN (FEAT_BF16) is not implemented
         (22, false) if size == 2 => return unsupported(c),
         _ => return c.undefined(),
     };

@@ -547,6 +547,19 @@ pub enum VecOp {
     FRecpX,
     /// FCVTXN: double → single with round-to-odd (`esize` the source, into the low half).
     FCvtXN,
+    /// Half ↔ fixed-point general-register values (`esize` the integer width, `imm` the
+    /// fraction bits; element 0 / low 64 bits).
+    HFromFixS,
+    HFromFixU,
+    HToFixS,
+    HToFixU,
+    /// FRINT32Z/FRINT32X/FRINT64Z/FRINT64X (FEAT_FRINTTS) on lanes.
+    FRint32Z,
+    FRint32X,
+    FRint64Z,
+    FRint64X,
+    /// FJCVTZS: the 32-bit result in bits 31:0 and the Z flag in bit 32 of the low element.
+    FJCvtZS,
 }
 
 impl VecOp {
@@ -556,6 +569,15 @@ impl VecOp {
         matches!(
             self,
             FCvtXN
+                | HFromFixS
+                | HFromFixU
+                | HToFixS
+                | HToFixU
+                | FRint32Z
+                | FRint32X
+                | FRint64Z
+                | FRint64X
+                | FJCvtZS
                 | FRecpE
                 | FRSqrtE
                 | FRecpX

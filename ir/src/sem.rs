@@ -995,6 +995,39 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
             }
             r
         }
+        VecOp::HFromFixS | VecOp::HFromFixU => {
+            let signed = op == VecOp::HFromFixS;
+            softfp::from_int(env, a as u64, e, signed, 16, imm as u32) as u128
+        }
+        VecOp::HToFixS | VecOp::HToFixU => {
+            let signed = op == VecOp::HToFixS;
+            let r = softfp::to_int(
+                env,
+                a as u64 & 0xffff,
+                16,
+                RoundMode::Zero,
+                signed,
+                e,
+                imm as u32,
+            );
+            r as u128
+        }
+        VecOp::FRint32Z | VecOp::FRint32X | VecOp::FRint64Z | VecOp::FRint64X => {
+            let n = if matches!(op, VecOp::FRint32Z | VecOp::FRint32X) {
+                32
+            } else {
+                64
+            };
+            let zero = matches!(op, VecOp::FRint32Z | VecOp::FRint64Z);
+            fmap(env, a, 0, 0, e, imm, |v, x, _, _| {
+                let mode = if zero { RoundMode::Zero } else { v.rmode() };
+                softfp::round_int_n(v, x, e, mode, n)
+            })
+        }
+        VecOp::FJCvtZS => {
+            let (r, z) = softfp::to_int_js(env, a as u64);
+            r as u128 | (z as u128) << 32
+        }
         VecOp::FCvtXN => {
             let mut r = 0u128;
             for i in 0..128 / e {
@@ -1386,6 +1419,15 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::URSqrtE,
     VecOp::FRecpX,
     VecOp::FCvtXN,
+    VecOp::HFromFixS,
+    VecOp::HFromFixU,
+    VecOp::HToFixS,
+    VecOp::HToFixU,
+    VecOp::FRint32Z,
+    VecOp::FRint32X,
+    VecOp::FRint64Z,
+    VecOp::FRint64X,
+    VecOp::FJCvtZS,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -1082,6 +1082,90 @@ pub fn convert(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {
     }
 }
 
+/// FPRoundIntN (FRINT32Z/X, FRINT64Z/X): round to an integral value that fits `n` signed
+/// bits; NaN, infinity and out-of-range values give -2^(n-1) and raise IOC.
+pub fn round_int_n(env: &mut Env, a: u64, bits: u32, mode: RoundMode, n: u32) -> u64 {
+    let f = fmt(bits);
+    let fz = env.fz(bits);
+    let va = unpack(env, a, bits, fz);
+    let most_negative = f.sign_bit() | ((f.bias() + n as i32 - 1) as u64) << f.f;
+    match va {
+        Val::QNaN | Val::SNaN | Val::Inf(_) => {
+            env.raise(IOC);
+            most_negative
+        }
+        Val::Zero(s) => f.zero(s),
+        Val::Num(s, m, e) => {
+            let (int, err) = if e >= 0 {
+                if bitlen(m) + e > 100 {
+                    env.raise(IOC);
+                    return most_negative;
+                }
+                (m << e, Error::Zero)
+            } else {
+                let (mut int, err) = split(m, -e);
+                if round_up(mode, s, int, err) {
+                    int += 1;
+                }
+                (int, err)
+            };
+            let v = if s { -(int as i128) } else { int as i128 };
+            if v > (1i128 << (n - 1)) - 1 || v < -(1i128 << (n - 1)) {
+                env.raise(IOC);
+                return most_negative;
+            }
+            if err != Error::Zero {
+                env.raise(IXC);
+            }
+            if int == 0 {
+                f.zero(s)
+            } else {
+                let mut scratch = Env::new(0);
+                round(&mut scratch, bits, s, int, 0, RoundMode::Zero, false)
+            }
+        }
+    }
+}
+
+/// FPToFixedJS (FJCVTZS): a double to a 32-bit integer toward zero, modulo 2^32, and whether
+/// the conversion was exact and in range (the Z flag).
+pub fn to_int_js(env: &mut Env, a: u64) -> (u32, bool) {
+    let fz = env.fz(64);
+    let va = unpack(env, a, 64, fz);
+    match va {
+        Val::QNaN | Val::SNaN | Val::Inf(_) => {
+            env.raise(IOC);
+            (0, false)
+        }
+        Val::Zero(s) => (0, !s),
+        Val::Num(s, m, e) => {
+            let (int, exact) = if e >= 0 {
+                if bitlen(m) + e > 127 {
+                    (0u128, true)
+                } else {
+                    (m << e, true)
+                }
+            } else {
+                let (int, err) = split(m, -e);
+                (int, err == Error::Zero)
+            };
+            let v = if s {
+                (int as i128).wrapping_neg()
+            } else {
+                int as i128
+            };
+            let in_range =
+                (-(1i128 << 31)..(1i128 << 31)).contains(&v) && !(e >= 0 && bitlen(m) + e > 127);
+            if !in_range {
+                env.raise(IOC);
+            } else if !exact {
+                env.raise(IXC);
+            }
+            (v as u32, exact && in_range)
+        }
+    }
+}
+
 /// FPConvert with FPRounding_ODD (FCVTXN): rounded toward zero, then the lowest bit set when
 /// the result is inexact.
 pub fn convert_odd(env: &mut Env, a: u64, from: u32, to: u32) -> u64 {

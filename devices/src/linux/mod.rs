@@ -20,6 +20,7 @@ pub const HWCAP_FPHP: u64 = 1 << 9;
 pub const HWCAP_ASIMDHP: u64 = 1 << 10;
 pub const HWCAP_ATOMICS: u64 = 1 << 8;
 pub const HWCAP_ASIMDRDM: u64 = 1 << 12;
+pub const HWCAP_JSCVT: u64 = 1 << 13;
 pub const HWCAP_LRCPC: u64 = 1 << 15;
 pub const HWCAP_ASIMDDP: u64 = 1 << 20;
 pub const HWCAP_SHA3: u64 = 1 << 17;
@@ -31,5 +32,6 @@ pub const HWCAP_FLAGM: u64 = 1 << 27;
 pub const HWCAP: u64 =
     HWCAP_FP | HWCAP_ASIMD | HWCAP_CRC32 | HWCAP_ATOMICS | HWCAP_LRCPC | HWCAP_ILRCPC | HWCAP_FLAGM;
 pub const HWCAP2_FLAGM2: u64 = 1 << 7;
+pub const HWCAP2_FRINT: u64 = 1 << 8;
 /// AT_HWCAP2.
-pub const HWCAP2: u64 = HWCAP2_FLAGM2;
+pub const HWCAP2: u64 = HWCAP2_FLAGM2 | HWCAP2_FRINT;

@@ -1895,7 +1895,7 @@ pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
     let size = bits(w, 23, 22);
     let opcode = bits(w, 14, 11);
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
-    let half = if q { 0 } else { 1 };
+    let half: u32 = if q { 0 } else { 1 };
     let op = match (opcode, u) {
         (0, true) if size == 1 || size == 2 => VecOp::SQRDMlah,
         (1, true) if size == 1 || size == 2 => VecOp::SQRDMlsh,
@@ -1907,12 +1907,31 @@ pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
             }
         }
         (0..=2, _) => return c.undefined(),
+        (8..=11 | 12 | 14, true) => {
+            // FCMLA (rotations 0/90/180/270) and FCADD (90/270), FEAT_FCMA
+            if size == 0 || (size == 3 && !q) {
+                return c.undefined();
+            }
+            let e = 8u32 << size;
+            let n = c.vr(rn);
+            let m = c.vr(rm);
+            let r = if opcode >= 12 {
+                let rot = (opcode >> 1) & 1;
+                c.v2(VecOp::FCAdd, e, half | rot << 1, n, m)
+            } else {
+                let d = c.vr(rd);
+                let rot = opcode & 3;
+                c.b.vec(VecOp::FCMla, e as u8, (half | rot << 1) as u8, d, n, m)
+            };
+            c.vw_q(rd, q, r);
+            return Flow::Next;
+        }
         _ => return unsupported(c),
     };
     let d = c.vr(rd);
     let n = c.vr(rn);
     let m = c.vr(rm);
-    let r = c.b.vec(op, 8 << size, half, d, n, m);
+    let r = c.b.vec(op, 8 << size, half as u8, d, n, m);
     c.vw_q(rd, q, r);
     Flow::Next
 }

@@ -560,6 +560,10 @@ pub enum VecOp {
     FRint64X,
     /// FJCVTZS: the 32-bit result in bits 31:0 and the Z flag in bit 32 of the low element.
     FJCvtZS,
+    /// Complex FP on (real, imaginary) lane pairs (FEAT_FCMA): FCADD (a = n, b = m) and FCMLA
+    /// (a = accumulator, b = n, c = m); `imm` bit 0 = 64-bit form, bits 2:1 = rotation / 90°.
+    FCAdd,
+    FCMla,
 }
 
 impl VecOp {
@@ -569,6 +573,8 @@ impl VecOp {
         matches!(
             self,
             FCvtXN
+                | FCAdd
+                | FCMla
                 | HFromFixS
                 | HFromFixU
                 | HToFixS

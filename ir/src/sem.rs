@@ -1024,6 +1024,40 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 softfp::round_int_n(v, x, e, mode, n)
             })
         }
+        VecOp::FCAdd | VecOp::FCMla => {
+            let lanes = if imm & 1 == 1 { 64 / e } else { 128 / e };
+            let rot = imm >> 1 & 3;
+            let neg = |x: u64| x ^ (1u64 << (e - 1));
+            let mut r = 0u128;
+            for p in 0..lanes / 2 {
+                let (re, im) = (2 * p, 2 * p + 1);
+                if op == VecOp::FCAdd {
+                    let (n_re, n_im) = (lane(a, e, re), lane(a, e, im));
+                    let (m_re, m_im) = (lane(b, e, re), lane(b, e, im));
+                    // rotate m by 90° (rot 0) or 270° (rot 1), then add
+                    let (e1, e3) = if rot & 1 == 0 {
+                        (neg(m_im), m_re)
+                    } else {
+                        (m_im, neg(m_re))
+                    };
+                    set_lane(&mut r, e, re, softfp::add(env, n_re, e1, e));
+                    set_lane(&mut r, e, im, softfp::add(env, n_im, e3, e));
+                } else {
+                    let (d_re, d_im) = (lane(a, e, re), lane(a, e, im));
+                    let (n_re, n_im) = (lane(b, e, re), lane(b, e, im));
+                    let (m_re, m_im) = (lane(c, e, re), lane(c, e, im));
+                    let (e1, e2, e3, e4) = match rot {
+                        0 => (m_re, n_re, m_im, n_re),
+                        1 => (neg(m_im), n_im, m_re, n_im),
+                        2 => (neg(m_re), n_re, neg(m_im), n_re),
+                        _ => (m_im, n_im, neg(m_re), n_im),
+                    };
+                    set_lane(&mut r, e, re, softfp::mul_add(env, d_re, e2, e1, e));
+                    set_lane(&mut r, e, im, softfp::mul_add(env, d_im, e4, e3, e));
+                }
+            }
+            r
+        }
         VecOp::FJCvtZS => {
             let (r, z) = softfp::to_int_js(env, a as u64);
             r as u128 | (z as u128) << 32
@@ -1428,6 +1462,8 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::FRint64Z,
     VecOp::FRint64X,
     VecOp::FJCvtZS,
+    VecOp::FCAdd,
+    VecOp::FCMla,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {

@@ -21,7 +21,7 @@ pub const HWCAP_ASIMDHP: u64 = 1 << 10;
 pub const HWCAP_ATOMICS: u64 = 1 << 8;
 pub const HWCAP_ASIMDRDM: u64 = 1 << 12;
 pub const HWCAP_JSCVT: u64 = 1 << 13;
-pub const HWCAP_FCMA: u64 = 1 << 14;
+// HWCAP_FCMA (1 << 14) waits for FCMLA by element
 pub const HWCAP_LRCPC: u64 = 1 << 15;
 pub const HWCAP_ASIMDDP: u64 = 1 << 20;
 pub const HWCAP_SHA3: u64 = 1 << 17;

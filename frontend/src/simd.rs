@@ -411,16 +411,7 @@ pub(crate) fn three_diff(c: &mut Ctx, w: u32) -> Flow {
             esize,
             wide,
         );
-        let r = if q {
-            let d = c.vr(rd);
-            let lo = c.b.un(UnOp::VLow, d);
-            let hi = c.b.un(UnOp::VLow, x);
-            c.b.bin(BinOp::VPair, lo, hi)
-        } else {
-            c.v1(VecOp::ZeroHigh, 64, 0, x)
-        };
-        c.vw(rd, r);
-        return Flow::Next;
+        return write_narrow(c, rd, q, x);
     }
     let mut n = c.vr(rn);
     let mut m = c.vr(rm);
@@ -544,15 +535,7 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
         (18, false) if size < 3 => {
             // XTN / XTN2
             let x = c.v1(VecOp::Xtn, esize * 2, 0, n);
-            if q {
-                let d = c.vr(rd);
-                let lo = c.b.un(UnOp::VLow, d);
-                let hi = c.b.un(UnOp::VLow, x);
-                let r = c.b.bin(BinOp::VPair, lo, hi);
-                c.vw(rd, r);
-                return Flow::Next;
-            }
-            x
+            return write_narrow(c, rd, q, x);
         }
         (19, true) if size < 3 => {
             // SHLL / SHLL2: widen, then shift left by the source element size
@@ -618,30 +601,14 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
                 _ => VecOp::SQXtun,
             };
             let x = c.v1(op, esize * 2, 0, n);
-            if q {
-                let d = c.vr(rd);
-                let lo = c.b.un(UnOp::VLow, d);
-                let hi = c.b.un(UnOp::VLow, x);
-                let r = c.b.bin(BinOp::VPair, lo, hi);
-                c.vw(rd, r);
-                return Flow::Next;
-            }
-            x
+            return write_narrow(c, rd, q, x);
         }
         (22, _) if (!u && size < 2) || (u && size == 1) => {
             // FCVTN/FCVTN2: double → single or single → half; FCVTXN/FCVTXN2: round to odd
             let src_e = if size & 1 == 1 { 64 } else { 32 };
             let op = if u { VecOp::FCvtXN } else { VecOp::FCvtN };
             let x = c.v1(op, src_e, 0, n);
-            if q {
-                let d = c.vr(rd);
-                let lo = c.b.un(UnOp::VLow, d);
-                let hi = c.b.un(UnOp::VLow, x);
-                let r = c.b.bin(BinOp::VPair, lo, hi);
-                c.vw(rd, r);
-                return Flow::Next;
-            }
-            x
+            return write_narrow(c, rd, q, x);
         }
         (23, false) if size < 2 => {
             // FCVTL/FCVTL2: single → double or half → single, from the low or high half
@@ -897,15 +864,7 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
                 _ => VecOp::UQRShrN,
             };
             let x = c.v1(op, 2 * esize, 2 * esize - immhb, n);
-            if q {
-                let d = c.vr(rd);
-                let lo = c.b.un(UnOp::VLow, d);
-                let hi = c.b.un(UnOp::VLow, x);
-                let r = c.b.bin(BinOp::VPair, lo, hi);
-                c.vw(rd, r);
-                return Flow::Next;
-            }
-            x
+            return write_narrow(c, rd, q, x);
         }
         (28 | 31, _) if esize >= 16 => {
             // SCVTF/UCVTF/FCVTZS/FCVTZU (vector, fixed-point)
@@ -925,15 +884,7 @@ pub(crate) fn shift_imm(c: &mut Ctx, w: u32) -> Flow {
         (16, false) if esize < 64 => {
             // SHRN/SHRN2: source elements are 2*esize
             let x = c.v1(VecOp::ShrN, 2 * esize, 2 * esize - immhb, n);
-            if q {
-                let d = c.vr(rd);
-                let lo = c.b.un(UnOp::VLow, d);
-                let hi = c.b.un(UnOp::VLow, x);
-                let r = c.b.bin(BinOp::VPair, lo, hi);
-                c.vw(rd, r);
-                return Flow::Next;
-            }
-            x
+            return write_narrow(c, rd, q, x);
         }
         (20, _) if esize < 64 => {
             // SSHLL/USHLL (SXTL/UXTL when the shift is 0), "2" forms from the upper half
@@ -1559,6 +1510,21 @@ pub(crate) fn scalar_three_same_lanes(c: &mut Ctx, w: u32) -> Flow {
     let m = c.vr(rm);
     let r = c.v2(op, e, 2, n, m);
     let r = lane0(c, r, e);
+    c.vw(rd, r);
+    Flow::Next
+}
+
+/// Writes a narrowing op's result (its low 64 bits): into the low half of V[d] with the upper
+/// half cleared, or, for the "2" forms (`q`), into the upper half keeping the lower.
+fn write_narrow(c: &mut Ctx, rd: u32, q: bool, x: Value) -> Flow {
+    let r = if q {
+        let d = c.vr(rd);
+        let lo = c.b.un(UnOp::VLow, d);
+        let hi = c.b.un(UnOp::VLow, x);
+        c.b.bin(BinOp::VPair, lo, hi)
+    } else {
+        c.v1(VecOp::ZeroHigh, 64, 0, x)
+    };
     c.vw(rd, r);
     Flow::Next
 }

@@ -1924,6 +1924,41 @@ mod tests {
     }
 
     #[test]
+    fn saturation_sets_qc() {
+        // SQADD: 0x7f + 1 saturates to 0x7f (QC); -128 + -1 to -128 (QC); 1 + 1 is exact
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::SQAdd, 8, 2, 0x7f, 1, 0), 0x7f);
+        assert_eq!(e.flags, QC);
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::SQAdd, 8, 2, 0x80, 0xff, 0), 0x80);
+        assert_eq!(e.flags, QC);
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::SQAdd, 8, 2, 1, 1, 0), 2);
+        assert_eq!(e.flags, 0);
+        // SQDMULH: only MIN x MIN saturates
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::SQDMulH, 16, 2, 0x8000, 0x8000, 0), 0x7fff);
+        assert_eq!(e.flags, QC);
+        // UQXTN: 0x1ff narrows to 0xff with QC
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::UQXtn, 16, 0, 0x1ff, 0, 0), 0xff);
+        assert_eq!(e.flags, QC);
+    }
+
+    #[test]
+    fn register_shifts_by_width_or_more() {
+        // SSHL/USHL by >= the element width give 0 (left) or the sign (right);
+        // SQSHL of a non-zero value by >= width saturates and sets QC
+        assert_eq!(vec(VecOp::UShl, 8, 0, 0x81, 8, 0) & 0xff, 0);
+        assert_eq!(vec(VecOp::SShl, 8, 0, 0x81, 0xf8, 0) & 0xff, 0xff); // -8: arithmetic right
+        let mut e = Env::new(0);
+        assert_eq!(vec_env(&mut e, VecOp::SQShl, 8, 2, 1, 8, 0), 0x7f);
+        assert_eq!(e.flags, QC);
+        // URSHL by -8 on 8 bits rounds 0x80 up to 1
+        assert_eq!(vec(VecOp::URShl, 8, 2, 0x80, 0xf8, 0), 1);
+    }
+
+    #[test]
     fn division_corner_cases() {
         assert_eq!(bin(BinOp::UDiv, 7, 0, 64), 0);
         assert_eq!(bin(BinOp::SDiv, 7, 0, 32), 0);

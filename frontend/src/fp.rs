@@ -34,8 +34,9 @@ pub(crate) fn fp_fixed(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::fixed(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let fbits = (64 - scale) as u8;
     match (rmode, opcode) {
@@ -118,8 +119,9 @@ pub(crate) fn fp_int(c: &mut Ctx, w: u32) -> Flow {
         }
         return Flow::Next;
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let ity = Ctx::ty(sf);
     match (rm, opcode) {
@@ -157,8 +159,9 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::dp1(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let opcode = bits(w, 20, 15);
     let (rn, rd) = (bits(w, 9, 5), bits(w, 4, 0));
@@ -214,8 +217,9 @@ pub(crate) fn fp_compare(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::compare(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let (rm, rn) = (bits(w, 20, 16), bits(w, 9, 5));
     let a = c.fr(rn, ft);
@@ -257,8 +261,9 @@ pub(crate) fn fp_imm(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::imm(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     if bits(w, 9, 5) != 0 {
         return c.undefined();
@@ -273,8 +278,9 @@ pub(crate) fn fp_ccmp(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::ccmp(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let (rm, rn) = (bits(w, 20, 16), bits(w, 9, 5));
     let cond = bits(w, 15, 12);
@@ -306,8 +312,9 @@ pub(crate) fn fp_dp2(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::dp2(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
     let op = match bits(w, 15, 12) {
@@ -335,8 +342,9 @@ pub(crate) fn fp_csel(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::csel(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let (rm, rn, rd) = (bits(w, 20, 16), bits(w, 9, 5), bits(w, 4, 0));
     let a = c.fr(rn, ft);
@@ -351,8 +359,9 @@ pub(crate) fn fp_dp3(c: &mut Ctx, w: u32) -> Flow {
     if bits(w, 23, 22) == 3 {
         return crate::fp16::dp3(c, w);
     }
+    // type 10 is unallocated (11, half precision, is handled before)
     let Some(ft) = fty(w) else {
-        return unsupported(c);
+        return c.undefined();
     };
     let (o1, o0) = (bit(w, 21), bit(w, 15));
     let (rm, ra, rn, rd) = (

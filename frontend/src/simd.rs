@@ -365,8 +365,14 @@ pub(crate) fn three_same(c: &mut Ctx, w: u32) -> Flow {
             let d = c.vr(rd);
             c.b.vec(VecOp::FMla, fesize as u8, half as u8, d, n, m)
         }
-        // FMLAL/FMLSL (FEAT_FHM) are not implemented; anything else here is reserved
-        (29, false) | (25, true) => return unsupported(c),
+        // FMLAL/FMLSL (opcode 29) and FMLAL2/FMLSL2 (opcode 25, U = 1), FEAT_FHM
+        (29, false) | (25, true) if size & 1 == 0 => {
+            let d = c.vr(rd);
+            let imm = half | ((opcode == 25) as u32) << 1 | ((size >> 1) << 2);
+            let r = c.b.vec(VecOp::FMlalH, 32, imm as u8, d, n, m);
+            c.vw_q(rd, q, r);
+            return Flow::Next;
+        }
         _ => return c.undefined(),
     };
     if esize == 64 && !q && !matches!(opcode, 3) && size == 3 {
@@ -1191,7 +1197,41 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
-    // the FP16/BF16/I8MM forms that share this space
+    if size == 2 && matches!((opcode, u), (0 | 4, false) | (8 | 12, true)) {
+        // FMLAL/FMLSL/FMLAL2/FMLSL2 (by element, FEAT_FHM): half element H:L:M of V0-V15
+        let vm = c.vr(rm4);
+        let e = c.v1(VecOp::DupElem, 16, h << 2 | l << 1 | m, vm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let imm = fhalf | ((opcode >= 8) as u32) << 1 | ((opcode == 4 || opcode == 12) as u32) << 2;
+        let r = c.b.vec(VecOp::FMlalH, 32, imm as u8, d, n, e);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    if u && matches!(opcode, 1 | 3 | 5 | 7) && (size == 1 || size == 2) {
+        // FCMLA (by element, FEAT_FCMA): one complex pair of V[m] for every pair
+        let (index, rm) = if size == 1 {
+            (h << 1 | l, m << 4 | rm4)
+        } else {
+            if l == 1 || !q {
+                return c.undefined();
+            }
+            (h, m << 4 | rm4)
+        };
+        if size == 1 && !q && h == 1 {
+            return c.undefined();
+        }
+        let esize = 8u32 << size;
+        let vm = c.vr(rm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let rot = opcode >> 1;
+        let imm = fhalf | rot << 1 | index << 3;
+        let r = c.b.vec(VecOp::FCMlaElem, esize as u8, imm as u8, d, n, vm);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    // the FP16 complex, BF16 and I8MM forms that share this space
     if matches!((opcode, u), (0, false) | (4, false) | (14, _) | (15, false))
         || size == 0
         || size == 3

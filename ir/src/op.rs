@@ -564,6 +564,12 @@ pub enum VecOp {
     /// (a = accumulator, b = n, c = m); `imm` bit 0 = 64-bit form, bits 2:1 = rotation / 90°.
     FCAdd,
     FCMla,
+    /// FCMLA by element: as `FCMla` with the pair of c at index `imm` bits 7:3 for every pair.
+    FCMlaElem,
+    /// FMLAL/FMLSL(2) (FEAT_FHM): single lanes of a += (or -=) half lanes of b × c, taken from
+    /// the low (`imm` bit 1 clear) or high half of the halves' 64- or 128-bit vector; `imm`
+    /// bit 0: 64-bit form (two results), bit 2: subtract.
+    FMlalH,
 }
 
 impl VecOp {
@@ -575,6 +581,8 @@ impl VecOp {
             FCvtXN
                 | FCAdd
                 | FCMla
+                | FCMlaElem
+                | FMlalH
                 | HFromFixS
                 | HFromFixU
                 | HToFixS

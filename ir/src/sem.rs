@@ -1024,9 +1024,24 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 softfp::round_int_n(v, x, e, mode, n)
             })
         }
-        VecOp::FCAdd | VecOp::FCMla => {
+        VecOp::FMlalH => {
+            let results = if imm & 1 == 1 { 2 } else { 4 };
+            let part = (imm >> 1 & 1) as u32;
+            let sub = imm & 4 != 0;
+            let mut r = 0u128;
+            for i in 0..results {
+                let x = lane(b, 16, part * results + i);
+                let x = if sub { x ^ 0x8000 } else { x };
+                let y = lane(c, 16, part * results + i);
+                let v = softfp::mul_add_h(env, lane(a, 32, i), x, y);
+                set_lane(&mut r, 32, i, v);
+            }
+            r
+        }
+        VecOp::FCAdd | VecOp::FCMla | VecOp::FCMlaElem => {
             let lanes = if imm & 1 == 1 { 64 / e } else { 128 / e };
             let rot = imm >> 1 & 3;
+            let elem = (imm >> 3) as u32;
             let neg = |x: u64| x ^ (1u64 << (e - 1));
             let mut r = 0u128;
             for p in 0..lanes / 2 {
@@ -1045,7 +1060,11 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 } else {
                     let (d_re, d_im) = (lane(a, e, re), lane(a, e, im));
                     let (n_re, n_im) = (lane(b, e, re), lane(b, e, im));
-                    let (m_re, m_im) = (lane(c, e, re), lane(c, e, im));
+                    let (m_re, m_im) = if op == VecOp::FCMlaElem {
+                        (lane(c, e, 2 * elem), lane(c, e, 2 * elem + 1))
+                    } else {
+                        (lane(c, e, re), lane(c, e, im))
+                    };
                     let (e1, e2, e3, e4) = match rot {
                         0 => (m_re, n_re, m_im, n_re),
                         1 => (neg(m_im), n_im, m_re, n_im),
@@ -1464,6 +1483,8 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::FJCvtZS,
     VecOp::FCAdd,
     VecOp::FCMla,
+    VecOp::FCMlaElem,
+    VecOp::FMlalH,
 ];
 
 pub fn vec_index(op: VecOp) -> usize {
@@ -1937,7 +1958,10 @@ mod tests {
         assert_eq!(e.flags, 0);
         // SQDMULH: only MIN x MIN saturates
         let mut e = Env::new(0);
-        assert_eq!(vec_env(&mut e, VecOp::SQDMulH, 16, 2, 0x8000, 0x8000, 0), 0x7fff);
+        assert_eq!(
+            vec_env(&mut e, VecOp::SQDMulH, 16, 2, 0x8000, 0x8000, 0),
+            0x7fff
+        );
         assert_eq!(e.flags, QC);
         // UQXTN: 0x1ff narrows to 0xff with QC
         let mut e = Env::new(0);

@@ -797,6 +797,50 @@ pub fn recpx(env: &mut Env, a: u64, bits: u32) -> u64 {
     }
 }
 
+/// FPMulAddH (FMLAL/FMLSL): single-precision `addend` + half `a` × half `b`, one rounding to
+/// single. NaNs are chosen among the three operands as given (signalling first) and widened.
+pub fn mul_add_h(env: &mut Env, addend: u64, a: u64, b: u64) -> u64 {
+    let fs = fmt(32);
+    let fz16 = env.fz(16);
+    let fz = env.fz(32);
+    let vc = unpack(env, addend, 32, fz);
+    let (va, vb) = (unpack(env, a, 16, fz16), unpack(env, b, 16, fz16));
+    let inf_zero = matches!(
+        (va, vb),
+        (Val::Inf(_), Val::Zero(_)) | (Val::Zero(_), Val::Inf(_))
+    );
+    if vc == Val::QNaN && inf_zero {
+        return invalid(env, 32);
+    }
+    let nans = [(addend, vc, 32u32), (a, va, 16), (b, vb, 16)];
+    let pick = nans
+        .iter()
+        .find(|(_, v, _)| *v == Val::SNaN)
+        .or_else(|| nans.iter().find(|(_, v, _)| *v == Val::QNaN));
+    if let Some(&(x, v, bits)) = pick {
+        let q = process_nan(env, x, bits, v == Val::SNaN);
+        if bits == 32 || env.dn() {
+            return if env.dn() { fs.default_nan() } else { q };
+        }
+        // widen the quieted half NaN (sign, quiet bit, payload)
+        let f16 = fmt(16);
+        let payload = q & f16.frac_mask() & !f16.quiet_bit();
+        let sign = q & f16.sign_bit() != 0;
+        return fs.zero(sign) | fs.exp_max() << fs.f | fs.quiet_bit() | payload << (fs.f - f16.f);
+    }
+    // the halves are exact in single precision (and never denormal there)
+    let widen = |v: Val, x: u64| match v {
+        Val::Zero(s) => fs.zero(s),
+        Val::Inf(s) => fs.inf(s),
+        _ => {
+            let mut e = Env::new(0);
+            convert(&mut e, x, 16, 32)
+        }
+    };
+    let (a32, b32) = (widen(va, a), widen(vb, b));
+    mul_add(env, addend, a32, b32, 32)
+}
+
 /// FPMax / FPMin / FPMaxNum / FPMinNum (`max`, `num`).
 pub fn min_max(env: &mut Env, a: u64, b: u64, bits: u32, max: bool, nm: bool) -> u64 {
     let f = fmt(bits);

@@ -1231,7 +1231,22 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
-    // the FP16 complex, BF16 and I8MM forms that share this space
+    if opcode == 15 && !u && (size == 0 || size == 2) {
+        // SUDOT (size 00) / USDOT (size 10) by element, FEAT_I8MM: a 4-byte group of Vm
+        let vm = c.vr(m << 4 | rm4);
+        let e = c.v1(VecOp::DupElem, 32, h << 1 | l, vm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let op = if size == 0 {
+            VecOp::SuDot
+        } else {
+            VecOp::UsDot
+        };
+        let r = c.b.vec(op, 32, fhalf as u8, d, n, e);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    // the BF16 forms that share this space
     if matches!((opcode, u), (0, false) | (4, false) | (14, _) | (15, false))
         || size == 0
         || size == 3
@@ -1912,6 +1927,13 @@ pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
                 VecOp::SDot
             }
         }
+        // FEAT_I8MM: USDOT, and SMMLA/UMMLA/USMMLA (128-bit only)
+        (3, false) if size == 2 => VecOp::UsDot,
+        (4 | 5, _) if size == 2 && q && !(opcode == 5 && u) => match (opcode, u) {
+            (4, false) => VecOp::SMmla,
+            (4, true) => VecOp::UMmla,
+            _ => VecOp::UsMmla,
+        },
         (0..=2, _) => return c.undefined(),
         (8..=11 | 12 | 14, true) => {
             // FCMLA (rotations 0/90/180/270) and FCADD (90/270), FEAT_FCMA

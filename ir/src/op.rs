@@ -528,6 +528,14 @@ pub enum VecOp {
     /// doubling multiply-accumulate high (FEAT_RDM; a = accumulator, QC).
     SDot,
     UDot,
+    /// Mixed-sign dot products (FEAT_I8MM): USDOT (b unsigned, c signed), SUDOT (b signed, c
+    /// unsigned); and the 8-bit matrix multiply-accumulates SMMLA/UMMLA/USMMLA: the 2×2
+    /// 32-bit matrix a += b (2×8) × c (2×8) transposed.
+    UsDot,
+    SuDot,
+    SMmla,
+    UMmla,
+    UsMmla,
     SQRDMlah,
     SQRDMlsh,
     /// Scalar half-precision conversions and compare, on element 0: integer (low 64 bits of

@@ -564,17 +564,41 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
         VecOp::HCmp => {
             softfp::compare(env, a as u64 & 0xffff, b as u64 & 0xffff, 16, imm & 1 != 0) as u128
         }
-        VecOp::SDot | VecOp::UDot => {
-            let signed = op == VecOp::SDot;
+        VecOp::SDot | VecOp::UDot | VecOp::UsDot | VecOp::SuDot => {
+            let (sx_n, sx_m) = match op {
+                VecOp::SDot => (true, true),
+                VecOp::UDot => (false, false),
+                VecOp::UsDot => (false, true),
+                _ => (true, false),
+            };
             fmap(env, a, b, c, 32, imm, |_, acc, x, y| {
                 let mut sum = 0i128;
                 for k in 0..4 {
-                    let xb = ext(x >> (8 * k), 8, signed);
-                    let yb = ext(y >> (8 * k), 8, signed);
+                    let xb = ext(x >> (8 * k), 8, sx_n);
+                    let yb = ext(y >> (8 * k), 8, sx_m);
                     sum += xb * yb;
                 }
                 (acc as i128 + sum) as u64 & 0xffff_ffff
             })
+        }
+        VecOp::SMmla | VecOp::UMmla | VecOp::UsMmla => {
+            let (sx_n, sx_m) = match op {
+                VecOp::SMmla => (true, true),
+                VecOp::UMmla => (false, false),
+                _ => (false, true),
+            };
+            let byte = |v: u128, i: u32| (v >> (8 * i)) as u64 & 0xff;
+            let mut r = 0u128;
+            for i in 0..2 {
+                for j in 0..2 {
+                    let mut sum = ext(lane(a, 32, 2 * i + j), 32, true);
+                    for k in 0..8 {
+                        sum += ext(byte(b, 8 * i + k), 8, sx_n) * ext(byte(c, 8 * j + k), 8, sx_m);
+                    }
+                    set_lane(&mut r, 32, 2 * i + j, sum as u64 & 0xffff_ffff);
+                }
+            }
+            r
         }
         VecOp::SQRDMlah | VecOp::SQRDMlsh => fmap(env, a, b, c, e, imm, |v, acc, x, y| {
             let p = 2 * ext(x, e, true) * ext(y, e, true);
@@ -1462,6 +1486,11 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::UDot,
     VecOp::SQRDMlah,
     VecOp::SQRDMlsh,
+    VecOp::UsDot,
+    VecOp::SuDot,
+    VecOp::SMmla,
+    VecOp::UMmla,
+    VecOp::UsMmla,
     VecOp::HFromInt,
     VecOp::HToInt,
     VecOp::HCvt,

@@ -53,8 +53,9 @@ pub const HWCAP: u64 = HWCAP_FP
     | HWCAP_FLAGM;
 pub const HWCAP2_FLAGM2: u64 = 1 << 7;
 pub const HWCAP2_FRINT: u64 = 1 << 8;
+pub const HWCAP2_I8MM: u64 = 1 << 13;
 /// AT_HWCAP2.
-pub const HWCAP2: u64 = HWCAP2_FLAGM2 | HWCAP2_FRINT;
+pub const HWCAP2: u64 = HWCAP2_FLAGM2 | HWCAP2_FRINT | HWCAP2_I8MM;
 
 #[cfg(test)]
 mod tests {
@@ -85,6 +86,9 @@ mod tests {
             super::HWCAP_FLAGM,
         ];
         assert_eq!(all.iter().fold(0, |a, b| a | b), super::HWCAP);
-        assert_eq!(super::HWCAP2_FLAGM2 | super::HWCAP2_FRINT, super::HWCAP2);
+        assert_eq!(
+            super::HWCAP2_FLAGM2 | super::HWCAP2_FRINT | super::HWCAP2_I8MM,
+            super::HWCAP2
+        );
     }
 }

@@ -191,6 +191,15 @@ pub(crate) fn fp_dp1(c: &mut Ctx, w: u32) -> Flow {
             none,
             none,
         ),
+        6 if ft == Type::F64 => {
+            // BFCVT (FEAT_BF16, encoded with type 01): single Sn to bfloat16 under FPCR
+            let v = c.vr(rn);
+            let v = crate::simd::lane0(c, v, 32);
+            let r = c.b.vec(VecOp::BfCvtN, 32, 0, v, none, none);
+            let r = crate::simd::lane0(c, r, 16);
+            c.vw(rd, r);
+            return Flow::Next;
+        }
         16..=19 => {
             // FRINT32Z, FRINT32X, FRINT64Z, FRINT64X (FEAT_FRINTTS)
             let op = [

@@ -56,8 +56,7 @@ pub(crate) fn dp1(c: &mut Ctx, w: u32) -> Flow {
         12 => VecOp::FRintA,
         14 => VecOp::FRintX,
         15 => VecOp::FRintI,
-        7 => return c.undefined(),
-        _ => return unsupported(c),
+        _ => return c.undefined(),
     };
     let imm = if matches!(op, VecOp::FAbs | VecOp::FNeg) {
         0

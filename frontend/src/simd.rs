@@ -717,8 +717,11 @@ pub(crate) fn two_misc(c: &mut Ctx, w: u32) -> Flow {
             };
             c.v1(op, fesize, fhalf, n)
         }
-        // BFCVTN (FEAT_BF16) is not implemented
-        (22, false) if size == 2 => return unsupported(c),
+        // BFCVTN/BFCVTN2 (FEAT_BF16)
+        (22, false) if size == 2 => {
+            let x = c.v1(VecOp::BfCvtN, 32, 0, n);
+            return write_narrow(c, rd, q, x);
+        }
         _ => return c.undefined(),
     };
     c.vw_q(rd, q, r);
@@ -1246,7 +1249,27 @@ pub(crate) fn by_element(c: &mut Ctx, w: u32) -> Flow {
         c.vw_q(rd, q, r);
         return Flow::Next;
     }
-    // the BF16 forms that share this space
+    if opcode == 15 && !u && size == 1 {
+        // BFDOT (by element): a bfloat16 pair of Vm, index H:L
+        let vm = c.vr(m << 4 | rm4);
+        let e = c.v1(VecOp::DupElem, 32, h << 1 | l, vm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let r = c.b.vec(VecOp::BfDot, 32, fhalf as u8, d, n, e);
+        c.vw_q(rd, q, r);
+        return Flow::Next;
+    }
+    if opcode == 15 && !u && size == 3 {
+        // BFMLALB/BFMLALT (by element): bfloat16 element H:L:M of V0-V15
+        let vm = c.vr(rm4);
+        let e = c.v1(VecOp::DupElem, 16, h << 2 | l << 1 | m, vm);
+        let d = c.vr(rd);
+        let n = c.vr(rn);
+        let r = c.b.vec(VecOp::BfMlal, 32, (q as u8) << 1, d, n, e);
+        c.vw(rd, r);
+        return Flow::Next;
+    }
+    // the remaining forms that share this space
     if matches!((opcode, u), (0, false) | (4, false) | (14, _) | (15, false))
         || size == 0
         || size == 3
@@ -1927,6 +1950,17 @@ pub(crate) fn three_extension(c: &mut Ctx, w: u32) -> Flow {
                 VecOp::SDot
             }
         }
+        // FEAT_BF16: BFDOT, BFMLALB/T, BFMMLA
+        (15, true) if size == 1 => VecOp::BfDot,
+        (15, true) if size == 3 => {
+            let d = c.vr(rd);
+            let n = c.vr(rn);
+            let m = c.vr(rm);
+            let r = c.b.vec(VecOp::BfMlal, 32, (q as u8) << 1, d, n, m);
+            c.vw(rd, r);
+            return Flow::Next;
+        }
+        (13, true) if size == 1 && q => VecOp::BfMmla,
         // FEAT_I8MM: USDOT, and SMMLA/UMMLA/USMMLA (128-bit only)
         (3, false) if size == 2 => VecOp::UsDot,
         (4 | 5, _) if size == 2 && q && !(opcode == 5 && u) => match (opcode, u) {

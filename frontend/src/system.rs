@@ -182,7 +182,7 @@ pub(crate) fn mrs(c: &mut Ctx, w: u32) -> Flow {
         // ID_AA64*: the feature registers Linux exposes, reporting what egret implements
         (3, 0, 0, 4, 0) => c.c64(0x0000_0000_0011_0011), // PFR0: EL0/EL1, FP and AdvSIMD with FP16
         // ISAR0: AES+PMULL, SHA1, SHA256+SHA512, CRC32, LSE atomics, RDM, SHA3, DotProd, FHM,
-        // FlagM2; ISAR1: JSCVT, FCMA, LRCPC2 (LDAPR, LDAPUR/STLUR), FRINTTS, I8MM
+        // FlagM2; ISAR1: JSCVT, FCMA, LRCPC2 (LDAPR, LDAPUR/STLUR), FRINTTS, BF16, I8MM
         (3, 0, 0, 6, 0) => c.c64(
             2 << 52
                 | 1 << 48
@@ -195,7 +195,7 @@ pub(crate) fn mrs(c: &mut Ctx, w: u32) -> Flow {
                 | 1 << 8
                 | 2 << 4,
         ),
-        (3, 0, 0, 6, 1) => c.c64(1 << 52 | 1 << 32 | 2 << 20 | 1 << 16 | 1 << 12),
+        (3, 0, 0, 6, 1) => c.c64(1 << 52 | 1 << 44 | 1 << 32 | 2 << 20 | 1 << 16 | 1 << 12),
         (3, 0, 0, 7, 0) => c.c64(0x0000_0000_0000_0005), // MMFR0 as for a 48-bit PA, 4K pages
         (3, 0, 0, _, _) => c.c64(0),
         // CNTVCT_EL0 / CNTFRQ_EL0: readable at EL0 under Linux, not implemented yet

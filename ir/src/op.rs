@@ -536,6 +536,14 @@ pub enum VecOp {
     SMmla,
     UMmla,
     UsMmla,
+    /// BF16 (FEAT_BF16): single → bfloat16 narrowing (`esize` 32, into the low half) under
+    /// FPCR; BFDOT (a = accumulator, pairs of b and c) and BFMMLA (2×2 singles += 2×4 × 4×2)
+    /// with the architecture's fixed rounding; BFMLALB/T (`imm` bit 1: the odd, "T", elements)
+    /// as a fused single-precision multiply-add under FPCR.
+    BfCvtN,
+    BfDot,
+    BfMmla,
+    BfMlal,
     SQRDMlah,
     SQRDMlsh,
     /// Scalar half-precision conversions and compare, on element 0: integer (low 64 bits of

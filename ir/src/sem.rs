@@ -581,6 +581,42 @@ pub fn vec_env(env: &mut Env, op: VecOp, esize: u8, imm: u8, a: u128, b: u128, c
                 (acc as i128 + sum) as u64 & 0xffff_ffff
             })
         }
+        VecOp::BfCvtN => {
+            let mut r = 0u128;
+            for i in 0..4 {
+                let x = softfp::convert(env, lane(a, 32, i), 32, softfp::BF16);
+                set_lane(&mut r, 16, i, x);
+            }
+            r
+        }
+        VecOp::BfDot => fmap(env, a, b, c, 32, imm, |_, acc, x, y| {
+            softfp::bf_dot_add(acc, x, y)
+        }),
+        VecOp::BfMmla => {
+            let mut r = 0u128;
+            for i in 0..2 {
+                for j in 0..2 {
+                    let mut sum = lane(a, 32, 2 * i + j);
+                    for k in 0..2 {
+                        sum =
+                            softfp::bf_dot_add(sum, lane(b, 32, 2 * i + k), lane(c, 32, 2 * j + k));
+                    }
+                    set_lane(&mut r, 32, 2 * i + j, sum);
+                }
+            }
+            r
+        }
+        VecOp::BfMlal => {
+            let top = (imm >> 1 & 1) as u32;
+            let mut r = 0u128;
+            for i in 0..4 {
+                let x = lane(b, 16, 2 * i + top) << 16;
+                let y = lane(c, 16, 2 * i + top) << 16;
+                let v = softfp::mul_add(env, lane(a, 32, i), x, y, 32);
+                set_lane(&mut r, 32, i, v);
+            }
+            r
+        }
         VecOp::SMmla | VecOp::UMmla | VecOp::UsMmla => {
             let (sx_n, sx_m) = match op {
                 VecOp::SMmla => (true, true),
@@ -1491,6 +1527,10 @@ pub const VEC_OPS: &[VecOp] = &[
     VecOp::SMmla,
     VecOp::UMmla,
     VecOp::UsMmla,
+    VecOp::BfCvtN,
+    VecOp::BfDot,
+    VecOp::BfMmla,
+    VecOp::BfMlal,
     VecOp::HFromInt,
     VecOp::HToInt,
     VecOp::HCvt,

@@ -72,9 +72,17 @@ struct Fmt {
     f: u32,
 }
 
+/// `bits` = 16 is IEEE half precision; 17 stands for bfloat16 (16 bits, 8-bit exponent).
+pub const BF16: u32 = 17;
+
 fn fmt(bits: u32) -> Fmt {
     match bits {
         16 => Fmt { bits, e: 5, f: 10 },
+        BF16 => Fmt {
+            bits: 16,
+            e: 8,
+            f: 7,
+        },
         32 => Fmt { bits, e: 8, f: 23 },
         _ => Fmt {
             bits: 64,
@@ -1208,6 +1216,39 @@ pub fn to_int_js(env: &mut Env, a: u64) -> (u32, bool) {
             (v as u32, exact && in_range)
         }
     }
+}
+
+/// BFDotAdd as qemu-aarch64 and the Arm ARM (without FEAT_EBF16) define it: FPCR ignored,
+/// inputs and outputs flushed to zero, default NaN, round to odd with overflow to infinity, no
+/// exceptions: `sum` + n.lo·m.lo + n.hi·m.hi for bfloat16 pairs in 32-bit words.
+pub fn bf_dot_add(sum: u64, n: u64, m: u64) -> u64 {
+    let odd = |r: u64, e: &Env| {
+        let f = fmt(32);
+        if e.flags & OFC != 0 {
+            return f.inf(r & f.sign_bit() != 0);
+        }
+        let finite = (r >> f.f) & f.exp_max() != f.exp_max();
+        if e.flags & IXC != 0 && finite {
+            r | 1
+        } else {
+            r
+        }
+    };
+    let env = || Env::new(FPCR_FZ | FPCR_DN | 3 << FPCR_RMODE_SHIFT);
+    let mul = |a: u64, b: u64| {
+        let mut e = env();
+        let r = mul(&mut e, a, b, 32);
+        odd(r, &e)
+    };
+    let add = |a: u64, b: u64| {
+        let mut e = env();
+        let r = add(&mut e, a, b, 32);
+        odd(r, &e)
+    };
+    let t1 = mul((n & 0xffff) << 16, (m & 0xffff) << 16);
+    let t2 = mul(n & 0xffff_0000, m & 0xffff_0000);
+    let t = add(t1, t2);
+    add(sum & 0xffff_ffff, t)
 }
 
 /// FPConvert with FPRounding_ODD (FCVTXN): rounded toward zero, then the lowest bit set when

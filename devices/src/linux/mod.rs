@@ -54,8 +54,9 @@ pub const HWCAP: u64 = HWCAP_FP
 pub const HWCAP2_FLAGM2: u64 = 1 << 7;
 pub const HWCAP2_FRINT: u64 = 1 << 8;
 pub const HWCAP2_I8MM: u64 = 1 << 13;
+pub const HWCAP2_BF16: u64 = 1 << 14;
 /// AT_HWCAP2.
-pub const HWCAP2: u64 = HWCAP2_FLAGM2 | HWCAP2_FRINT | HWCAP2_I8MM;
+pub const HWCAP2: u64 = HWCAP2_FLAGM2 | HWCAP2_FRINT | HWCAP2_I8MM | HWCAP2_BF16;
 
 #[cfg(test)]
 mod tests {
@@ -87,7 +88,7 @@ mod tests {
         ];
         assert_eq!(all.iter().fold(0, |a, b| a | b), super::HWCAP);
         assert_eq!(
-            super::HWCAP2_FLAGM2 | super::HWCAP2_FRINT | super::HWCAP2_I8MM,
+            super::HWCAP2_FLAGM2 | super::HWCAP2_FRINT | super::HWCAP2_I8MM | super::HWCAP2_BF16,
             super::HWCAP2
         );
     }

@@ -2,7 +2,7 @@
 //! and the UNDEFINED-or-unimplemented test for encodings no handler accepts.
 
 use yaxpeax_arch::{Decoder, U8Reader};
-use yaxpeax_arm::armv8::a64::InstDecoder;
+use yaxpeax_arm::armv8::a64::{InstDecoder, Opcode};
 
 /// Disassembles one instruction word; `None` if the encoding is not a valid instruction.
 pub fn disassemble(word: u32) -> Option<String> {
@@ -13,9 +13,14 @@ pub fn disassemble(word: u32) -> Option<String> {
 }
 
 /// Whether the architecture defines this encoding (yaxpeax-arm decodes it to something other
-/// than its "invalid" placeholder).
+/// than its "invalid" placeholder). Runs for every translated instruction, so it decodes
+/// without formatting text.
 pub fn is_defined(word: u32) -> bool {
-    disassemble(word).is_some_and(|t| !t.starts_with("invalid"))
+    let bytes = word.to_le_bytes();
+    let mut reader = U8Reader::new(&bytes);
+    InstDecoder::default()
+        .decode(&mut reader)
+        .is_ok_and(|i| i.opcode != Opcode::Invalid)
 }
 
 /// The mnemonic of an instruction word, or "undefined".

@@ -183,6 +183,16 @@ fn unpack_ahp(env: &mut Env, x: u64, bits: u32, flush: bool, ahp: bool) -> Val {
     )
 }
 
+/// The operand of a one-operand op unpacked (flush-to-zero as FPCR says), or the NaN result.
+fn unpack1(env: &mut Env, a: u64, bits: u32) -> Result<Val, u64> {
+    let fz = env.fz(bits);
+    let va = unpack(env, a, bits, fz);
+    match process_nans(env, &[(a, va)], bits) {
+        Some(n) => Err(n),
+        None => Ok(va),
+    }
+}
+
 /// Both operands of a two-operand op unpacked (flush-to-zero as FPCR says), or the NaN result
 /// when either is a NaN.
 fn unpack2(env: &mut Env, a: u64, b: u64, bits: u32) -> Result<(Val, Val), u64> {
@@ -519,11 +529,10 @@ fn isqrt(n: u128) -> (u128, bool) {
 /// FPSqrt.
 pub fn sqrt(env: &mut Env, a: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let va = unpack(env, a, bits, fz);
-    if let Some(n) = process_nans(env, &[(a, va)], bits) {
-        return n;
-    }
+    let va = match unpack1(env, a, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     match va {
         Val::Zero(s) => f.zero(s),
         Val::Inf(false) => f.inf(false),
@@ -694,11 +703,10 @@ fn frac52(x: u64, f: Fmt) -> (u64, i64) {
 /// FPRecipEstimate (FRECPE).
 pub fn recip_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let va = unpack(env, a, bits, fz);
-    if let Some(n) = process_nans(env, &[(a, va)], bits) {
-        return n;
-    }
+    let va = match unpack1(env, a, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     let sign = a & f.sign_bit() != 0;
     match va {
         Val::Inf(_) => return f.zero(sign),
@@ -727,7 +735,7 @@ pub fn recip_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
             f.max_normal(sign)
         };
     }
-    if fz && top >= f.bias() - 1 {
+    if env.fz(bits) && top >= f.bias() - 1 {
         env.raise(UFC);
         return f.zero(sign);
     }
@@ -756,11 +764,10 @@ pub fn recip_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
 /// FPRSqrtEstimate (FRSQRTE).
 pub fn rsqrt_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let va = unpack(env, a, bits, fz);
-    if let Some(n) = process_nans(env, &[(a, va)], bits) {
-        return n;
-    }
+    let va = match unpack1(env, a, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     match va {
         Val::Zero(s) => {
             env.raise(DZC);
@@ -791,10 +798,8 @@ pub fn rsqrt_estimate(env: &mut Env, a: u64, bits: u32) -> u64 {
 /// FPRecpX (FRECPX): the exponent inverted, the fraction cleared.
 pub fn recpx(env: &mut Env, a: u64, bits: u32) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let va = unpack(env, a, bits, fz);
-    if let Some(n) = process_nans(env, &[(a, va)], bits) {
-        return n;
+    if let Err(nan) = unpack1(env, a, bits) {
+        return nan;
     }
     let sign = f.zero(a & f.sign_bit() != 0);
     let exp = (a >> f.f) & f.exp_max();
@@ -975,11 +980,10 @@ pub enum LaneCmp {
 /// FPRoundInt: FRINTN/P/M/Z/A in `mode`; `exact` (FRINTX) raises IXC when the value changes.
 pub fn round_int(env: &mut Env, a: u64, bits: u32, mode: RoundMode, exact: bool) -> u64 {
     let f = fmt(bits);
-    let fz = env.fz(bits);
-    let va = unpack(env, a, bits, fz);
-    if let Some(n) = process_nans(env, &[(a, va)], bits) {
-        return n;
-    }
+    let va = match unpack1(env, a, bits) {
+        Ok(v) => v,
+        Err(nan) => return nan,
+    };
     match va {
         Val::Zero(s) => f.zero(s),
         Val::Inf(s) => f.inf(s),
